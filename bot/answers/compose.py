@@ -1,0 +1,202 @@
+"""Question → Answer: pick the reply language and intent, then list records or search articles.
+
+Structured intents answer from records (dates, places, counts are facts staff maintain), and
+fall back to article search when no record is about what was asked. Search answers only when
+the best document covers enough of the question; otherwise the honest answer is "I don't know".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.answers import Answer, EventRef, Section, SourceRef
+from bot.answers.items import record_item
+from bot.answers.query import Query, analyse_question
+from bot.answers.quotes import quote_section, source_section
+from bot.i18n import translations
+from bot.knowledge import ArticleInfo, KnowledgeBase
+from bot.records import ProjectRecord
+from bot.text.detect import detect_language
+
+# Share of the question's (idf-weighted) words the best document must contain to be an answer.
+# Calibrated on the dev questions and the off-topic questions of tests/test_answers.py: every
+# on-topic question covers more than 0.5, no off-topic one reaches 0.45 with two words.
+MIN_COVERAGE = 0.45
+# A structured item is listed when it scores at least this share of the best item.
+RELATIVE_RELEVANCE = 0.5
+MAX_UPCOMING = 10
+MAX_RECENT = 5
+MAX_LISTED = 8
+MAX_SOURCES = 5
+SEARCH_DEPTH = 50
+
+
+def answer_question(
+    kb: KnowledgeBase, question: str, *, lang: str | None, now: datetime, default_lang: str
+) -> Answer:
+    """The whole answer to one question, in ``lang`` or the question's own language."""
+    question_lang = detect_language(question, default_lang)
+    reply_lang = lang or question_lang
+    query = analyse_question(question, question_lang)
+    if not query.words:
+        return dont_know(reply_lang)
+    if query.intent.name != "search":
+        listed = _structured(kb, query, reply_lang, now)
+        if listed is not None:
+            return listed
+    return _search(kb, query, reply_lang)
+
+
+def dont_know(lang: str) -> Answer:
+    """ "I don't know" with examples of what can be asked, all in the reply language."""
+    _ = translations(lang).gettext
+    suggestions = (
+        _("Which workshops are coming up?"),
+        _("What trainings were held for municipal employees?"),
+        _("Which international organisations are partners?"),
+    )
+    sections = [
+        Section("text", _("Sorry, I don't know the answer to that.")),
+        Section("text", _("You could ask, for example:")),
+        *(Section("item", s) for s in suggestions),
+    ]
+    return Answer(lang, "unknown", answered=False, sections=sections)
+
+
+def _source_refs(scored: list[tuple[ArticleInfo, float]]) -> list[SourceRef]:
+    seen: set[str] = set()
+    refs = []
+    for article, score in scored:
+        if article.path not in seen:
+            seen.add(article.path)
+            refs.append(
+                SourceRef(article.key, article.title, article.path, article.lang, round(score, 3))
+            )
+    return refs[:MAX_SOURCES]
+
+
+def _candidates(kb: KnowledgeBase, query: Query) -> list[int]:
+    """Record numbers an intent lists: events (of the types asked), trainings or partners."""
+    intent = query.intent
+    found = []
+    for number, record in enumerate(kb.records):
+        if intent.name == "partners":
+            keep = record.kind == "partner"
+        elif intent.name == "trainings":
+            keep = record.kind == "event" and record.type == "training"
+        else:
+            types = intent.event_types - {"training"} or intent.event_types
+            keep = record.kind == "event" and (not types or record.type in types)
+        if keep:
+            found.append(number)
+    return found
+
+
+def _relevant(kb: KnowledgeBase, query: Query, numbers: list[int]) -> list[tuple[int, float]]:
+    """Candidates that match the question's other words, best first; all when it has none."""
+    content = query.content_tokens()
+    if not content:
+        return [(n, 0.0) for n in numbers]
+    scores = kb.index.scores(content)
+    scored = [(n, float(scores[kb.record_doc(n)])) for n in numbers]
+    best = max((s for _, s in scored), default=0.0)
+    if best <= 0:
+        return []
+    kept = [(n, s) for n, s in scored if s >= RELATIVE_RELEVANCE * best]
+    return sorted(kept, key=lambda ns: -ns[1])
+
+
+def _structured(kb: KnowledgeBase, query: Query, lang: str, now: datetime) -> Answer | None:
+    relevant = _relevant(kb, query, _candidates(kb, query))
+    if not relevant:
+        return None
+    _ = translations(lang).gettext
+    intent = query.intent.name
+    records = [(kb.records[n], s) for n, s in relevant]
+    answer = Answer(lang, intent, answered=True)
+    if intent == "events":
+        dated = [(r, s) for r, s in records if r.start]
+        upcoming = sorted(
+            (rs for rs in dated if rs[0].start.value >= now), key=lambda rs: rs[0].start.value
+        )[:MAX_UPCOMING]
+        if upcoming:
+            answer.sections.append(Section("heading", _("Upcoming events")))
+            shown = upcoming
+            answer.events = [
+                EventRef(r.id, r.name[lang], r.start.value.isoformat()) for r, _s in upcoming
+            ]
+        else:
+            shown = sorted(dated, key=lambda rs: rs[0].start.value, reverse=True)[:MAX_RECENT]
+            answer.sections.append(Section("heading", _("Nothing is scheduled at the moment.")))
+            if shown:
+                answer.sections.append(Section("text", _("The most recent ones were:")))
+        answer.sections += [record_item(r, lang, summary=False) for r, _s in shown]
+    else:
+        heading = _("Trainings") if intent == "trainings" else _("Partner organisations")
+        if not query.content_tokens():
+            records.sort(key=_newest_first)
+        shown = records[:MAX_LISTED]
+        answer.sections.append(Section("heading", heading))
+        answer.sections += [record_item(r, lang, summary=True) for r, _s in shown]
+    cited = [(a, s) for r, s in shown for a in kb.articles_of(r)]
+    answer.sources = _source_refs(cited)
+    answer.sections += [source_section(a, lang) for a in _unique(a for a, _s in cited)][:3]
+    return answer
+
+
+def _newest_first(record_score: tuple[ProjectRecord, float]) -> tuple[bool, float]:
+    record = record_score[0]
+    return (record.start is None, -(record.start.value.timestamp() if record.start else 0))
+
+
+def _unique(articles) -> list[ArticleInfo]:  # type: ignore[no-untyped-def]
+    seen: dict[str, ArticleInfo] = {}
+    for article in articles:
+        seen.setdefault(article.path, article)
+    return list(seen.values())
+
+
+def _search(kb: KnowledgeBase, query: Query, lang: str) -> Answer:
+    hits = kb.index.top(query.tokens, SEARCH_DEPTH)
+    if not hits or not query.covered_by(kb.index, hits[0][0], MIN_COVERAGE):
+        return dont_know(lang)
+    ranked: list[tuple[ArticleInfo, float]] = []
+    for doc, score in hits:
+        record = kb.record_at(doc)
+        articles = kb.articles_of(record) if record else [kb.passages[doc].article]
+        ranked += [(a, score) for a in articles]
+    if not ranked:
+        return dont_know(lang)
+    top_article = ranked[0][0]
+    answer = Answer(lang, "search", answered=True, sources=_source_refs(ranked))
+    top_score = hits[0][1]
+    lead = next(
+        (
+            kb.record_at(doc)
+            for doc, score in hits
+            if (r := kb.record_at(doc))
+            and top_article in kb.articles_of(r)
+            and score >= RELATIVE_RELEVANCE * top_score
+            and query.covered_by(kb.index, doc, MIN_COVERAGE)
+        ),
+        None,
+    )
+    if lead:
+        answer.sections += [
+            Section("heading", lead.name[lang]),
+            Section("text", lead.summary[lang]),
+        ]
+    passage = next(
+        (
+            doc
+            for doc, _s in hits
+            if kb.record_at(doc) is None and kb.passages[doc].article is top_article
+        ),
+        top_article.passages[0] if top_article.passages else None,
+    )
+    if passage is not None:
+        answer.sections.append(
+            quote_section(top_article, kb.passages[passage].text, query, kb.index, lang)
+        )
+    answer.sections.append(source_section(top_article, lang))
+    return answer

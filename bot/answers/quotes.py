@@ -1,0 +1,90 @@
+"""Extractive snippets: the sentences of a passage that answer the question, labelled.
+
+Article text is quoted in its own language (translating it would put words in the source's
+mouth), with a label saying which language it is; Uzbek is the exception, shown in the reader's
+own script since Cyrillic and Latin Uzbek are one language.
+"""
+
+from __future__ import annotations
+
+import alifbo
+
+from bot.answers import Section
+from bot.answers.query import Query
+from bot.i18n import translations
+from bot.i18n.formatting import format_day
+from bot.knowledge import ArticleInfo
+from bot.search.index import SearchIndex
+from bot.text.analyzer import analyze
+from bot.text.tokenize import sentences
+
+MAX_SENTENCES = 2
+MAX_CHARS = 420
+
+
+def _label(article_lang: str, reader_lang: str) -> str:
+    _ = translations(reader_lang).gettext
+    base = article_lang.split("-")[0]
+    if base == reader_lang.split("-")[0]:
+        return _("From the article:")
+    labels = {
+        "ka": _("From a Georgian article:"),
+        "uz": _("From an Uzbek article:"),
+        "el": _("From a Greek article:"),
+        "ru": _("From a Russian article:"),
+        "en": _("From an English article:"),
+    }
+    return labels.get(base, _("From the article:"))
+
+
+def in_reader_script(text: str, text_lang: str, reader_lang: str) -> str:
+    """Uzbek text in the reader's Uzbek script; anything else unchanged."""
+    if text_lang.startswith("uz") and reader_lang == "uz-Latn" and text_lang != "uz-Latn":
+        return alifbo.to_old_latin(alifbo.from_cyrillic(text).text).text
+    if text_lang.startswith("uz") and reader_lang == "uz-Cyrl" and text_lang != "uz-Cyrl":
+        return alifbo.to_cyrillic(text).text
+    return text
+
+
+def best_sentences(passage: str, lang: str, query: Query, index: SearchIndex) -> list[str]:
+    """Up to two sentences sharing the most idf weight with the question, in text order."""
+    wanted = set(query.tokens)
+    candidates = sentences(passage)
+    scored = []
+    for position, sentence in enumerate(candidates):
+        found = set(analyze(sentence, lang)) & wanted
+        weight = sum(index.token_idf(t) or 0.0 for t in found)
+        scored.append((weight, position, sentence))
+    chosen = [s for s in sorted(scored, key=lambda s: (-s[0], s[1])) if s[0] > 0][:MAX_SENTENCES]
+    if not chosen:
+        chosen = scored[:MAX_SENTENCES]
+    picked: list[str] = []
+    for _weight, _pos, sentence in sorted(chosen, key=lambda s: s[1]):
+        if picked and len(" ".join(picked)) + len(sentence) > MAX_CHARS:
+            break
+        picked.append(sentence)
+    return picked
+
+
+def quote_section(
+    article: ArticleInfo, passage: str, query: Query, index: SearchIndex, reader_lang: str
+) -> Section:
+    chosen = best_sentences(passage, article.lang, query, index)
+    text = " ".join(chosen)
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS].rsplit(" ", 1)[0] + " …"
+    body = in_reader_script(text, article.lang, reader_lang)
+    return Section("quote", _label(article.lang, reader_lang), (body,))
+
+
+def source_section(article: ArticleInfo, reader_lang: str) -> Section:
+    """ "Source: title, 13 July 2021 (knowledge/articles/…)" in the reader's language."""
+    _ = translations(reader_lang).gettext
+    title = in_reader_script(article.title, article.lang, reader_lang)
+    if article.date:
+        text = _("Source: {title}, {date} ({path})").format(
+            title=title, date=format_day(article.date, reader_lang), path=article.path
+        )
+    else:
+        text = _("Source: {title} ({path})").format(title=title, path=article.path)
+    return Section("source", text)

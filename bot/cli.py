@@ -1,0 +1,143 @@
+"""The ``reformbot`` command: ask the knowledge base and maintain it, without Telegram."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.answers import Answer
+from bot.answers.plain import to_plain_text
+from bot.ingest.problems import IngestError
+from bot.service import Assistant
+from bot.settings import Settings
+from bot.text.detect import SUPPORTED
+
+
+def _lang(value: str) -> str:
+    for tag in SUPPORTED:
+        if value.replace("_", "-").lower() == tag.lower():
+            return tag
+    raise argparse.ArgumentTypeError(f"choose one of {', '.join(SUPPORTED)}")
+
+
+def _moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            "expected ISO 8601, e.g. 2021-07-15T09:00:00+03:00"
+        ) from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("include a UTC offset, e.g. +03:00 or Z")
+    return moment
+
+
+def answer_json(answer: Answer, text: str) -> dict:
+    """The JSON contract of ``reformbot ask --json`` (see README, "Answer JSON")."""
+    return {
+        "lang": answer.lang,
+        "intent": answer.intent,
+        "answered": answer.answered,
+        "text": text,
+        "sources": [asdict(s) for s in answer.sources],
+        "events": [asdict(e) for e in answer.events],
+    }
+
+
+def _print(answer: Answer, as_json: bool) -> None:
+    text = to_plain_text(answer)
+    print(json.dumps(answer_json(answer, text), ensure_ascii=False) if as_json else text)
+
+
+def read_batch(path: Path) -> list[dict]:
+    """Question lines of a ``--batch`` file, validated like the command-line options."""
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            items.append(
+                {
+                    "q": str(item["q"]),
+                    "lang": _lang(item["lang"]) if item.get("lang") else None,
+                    "now": _moment(item["now"]) if item.get("now") else None,
+                }
+            )
+        except (json.JSONDecodeError, KeyError, TypeError, argparse.ArgumentTypeError) as exc:
+            raise SystemExit(f"{path}:{number}: not a question line ({exc})") from None
+    return items
+
+
+def cmd_ask(assistant: Assistant, args: argparse.Namespace) -> int:
+    if args.batch:
+        for item in read_batch(args.batch):
+            answer = assistant.ask(
+                item["q"], lang=item["lang"] or args.lang, now=item["now"] or args.now
+            )
+            _print(answer, args.json)
+        return 0
+    if not args.question:
+        raise SystemExit("reformbot ask: give a QUESTION or --batch FILE")
+    _print(assistant.ask(" ".join(args.question), lang=args.lang, now=args.now), args.json)
+    return 0
+
+
+def cmd_ingest(assistant: Assistant, _args: argparse.Namespace) -> int:
+    def progress(done: int, total: int, rel: str) -> None:
+        print(f"\r[{done}/{total}] {rel}".ljust(70), end="", file=sys.stderr, flush=True)
+
+    report = assistant.ingest(progress)
+    print(file=sys.stderr)
+    print(
+        f"{len(report.changed)} file(s) ingested ({report.articles} articles, "
+        f"{report.records} records), {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed"
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reformbot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    ask = commands.add_parser("ask", help="answer a question from the knowledge base")
+    ask.add_argument("question", nargs="*", help="the question, in any supported language")
+    ask.add_argument("--lang", type=_lang, help=f"reply language: {', '.join(SUPPORTED)}")
+    ask.add_argument("--now", type=_moment, help="answer as of this ISO 8601 time")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.add_argument(
+        "--batch",
+        type=Path,
+        metavar="FILE",
+        help='one {"q", "lang"?, "now"?} JSON object per line',
+    )
+    ask.set_defaults(run=cmd_ask)
+    ingest = commands.add_parser("ingest", help="(re)build the knowledge base from files")
+    ingest.set_defaults(run=cmd_ingest)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        assistant = Assistant(Settings())
+        return args.run(assistant, args)
+    except ValidationError as exc:
+        print(f"reformbot: invalid settings: {exc}", file=sys.stderr)
+    except IngestError as exc:
+        print(
+            "reformbot: knowledge not updated, the previous version stays live:", file=sys.stderr
+        )
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

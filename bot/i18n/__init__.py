@@ -1,0 +1,43 @@
+"""Reply languages: gettext catalogs and Babel locales for every supported language tag.
+
+Catalogs are the ``.po`` files under ``locales/``; they are compiled in memory when first
+used, so there is no build step and no compiled ``.mo`` file to keep in sync with its source.
+"""
+
+from __future__ import annotations
+
+import gettext
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES_DIR = Path(__file__).with_name("locales")
+DOMAIN = "messages"
+
+
+def locale_name(lang: str) -> str:
+    """``uz-Cyrl`` → ``uz_Cyrl``: the catalog directory and Babel locale of a language tag."""
+    return lang.replace("-", "_")
+
+
+@cache
+def babel_locale(lang: str) -> Locale:
+    return Locale.parse(lang, sep="-")
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The catalog for a reply language; English text is the msgid itself."""
+    po_path = LOCALES_DIR / locale_name(lang) / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po_path.exists():
+        return gettext.NullTranslations()
+    with po_path.open("rb") as po:
+        catalog = read_po(po, locale=locale_name(lang))
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)

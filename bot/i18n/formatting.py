@@ -1,0 +1,44 @@
+"""Dates, times and numbers in the reader's locale, at the precision the record knows."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from babel.dates import (
+    format_date,
+    format_interval,
+    format_skeleton,
+    format_time,
+    get_timezone_location,
+)
+from babel.numbers import format_decimal
+
+from bot.i18n import babel_locale
+from bot.records import Precision, When
+
+
+def format_when(start: When, end: When | None, lang: str, tz: tzinfo) -> str:
+    """ "Tuesday, July 13, 2021, 10:00 – 12:00, Greece Time", "May 2016", "2013" ..."""
+    locale = babel_locale(lang)
+    value = start.value.astimezone(tz)
+    if start.precision is Precision.YEAR:
+        return format_skeleton("y", value, locale=locale)
+    if start.precision is Precision.MONTH:
+        return format_skeleton("yMMMM", value, locale=locale)
+    day = format_date(value, "full", locale=locale)
+    if start.precision is Precision.DAY:
+        return day
+    if end is not None and end.precision is Precision.MINUTE:
+        hours = format_interval(value, end.value.astimezone(tz), "Hm", tzinfo=tz, locale=locale)
+    else:
+        hours = format_time(value, "short", tzinfo=tz, locale=locale)
+    zone = get_timezone_location(tz, locale=locale, return_city=False)
+    return f"{day}, {hours}, {zone}"
+
+
+def format_day(value: datetime, lang: str) -> str:
+    return format_date(value, "long", locale=babel_locale(lang))
+
+
+def format_number(value: int, lang: str) -> str:
+    return format_decimal(value, locale=babel_locale(lang))

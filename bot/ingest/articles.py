@@ -1,0 +1,165 @@
+"""Readers for article files: plain text, Markdown with YAML front matter, JSON lines."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from bot.ingest.problems import Problem
+from bot.text.detect import SUPPORTED, detect_language
+from bot.text.tokenize import sentences
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl")
+TITLE_MAX_CHARS = 120
+_DERIVED_TITLE_WORDS = 10
+
+
+@dataclass
+class ArticleData:
+    key: str
+    path: str
+    lang: str
+    title: str
+    text: str
+    date: date | None = None
+    source: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+class ArticleProblem(Exception):
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def derive_title(text: str) -> str:
+    """A title for text that has none: its first sentence, shortened to a few words."""
+    first = sentences(text)[0] if text.strip() else ""
+    words = first.split()
+    if len(words) <= _DERIVED_TITLE_WORDS:
+        return first.rstrip(".;:")
+    return " ".join(words[:_DERIVED_TITLE_WORDS]).rstrip(",.;:") + "…"
+
+
+def _looks_like_title(line: str) -> bool:
+    """Short, and not a sentence that ends in punctuation: a heading rather than a paragraph."""
+    return len(line) <= TITLE_MAX_CHARS and not line.rstrip().endswith((".", ";", ":", ","))
+
+
+def _language(declared: object, text: str, line: int | None) -> str:
+    if declared is None:
+        return detect_language(text)
+    if declared not in SUPPORTED:
+        raise ArticleProblem(line, f"lang {declared!r} is not one of {', '.join(SUPPORTED)}")
+    return str(declared)
+
+
+def _date(value: object, line: int | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ArticleProblem(line, f"date {value!r} is not YYYY-MM-DD") from None
+
+
+def read_txt(path: Path, rel: str) -> ArticleData:
+    """First non-empty line is the title when it looks like one; otherwise one is derived."""
+    text = path.read_text(encoding="utf-8-sig").strip()
+    if not text:
+        raise ArticleProblem(1, "the file is empty")
+    first, _, rest = text.partition("\n")
+    if _looks_like_title(first.strip()) and rest.strip():
+        title, body = first.strip(), rest.strip()
+    else:
+        title, body = derive_title(text), text
+    return ArticleData(path.stem, rel, _language(None, body, None), title, body)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+_HEADING = re.compile(r"^#\s+(.+)$", re.M)
+
+
+def read_markdown(path: Path, rel: str) -> ArticleData:
+    """YAML front matter (title, date, lang, source, tags), then the body."""
+    raw = path.read_text(encoding="utf-8-sig")
+    meta: dict = {}
+    body = raw
+    if m := _FRONT_MATTER.match(raw):
+        try:
+            meta = yaml.safe_load(m[1]) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 2 if mark else 1
+            raise ArticleProblem(line, f"front matter is not valid YAML: {exc}") from None
+        if not isinstance(meta, dict):
+            raise ArticleProblem(2, "front matter must be a mapping of fields")
+        unknown = set(meta) - {"title", "date", "lang", "source", "tags"}
+        if unknown:
+            raise ArticleProblem(2, f"unknown front matter field(s): {', '.join(sorted(unknown))}")
+        body = raw[m.end() :]
+    body = body.strip()
+    if not body:
+        raise ArticleProblem(None, "the article has no text")
+    title = meta.get("title")
+    if not title and (h := _HEADING.search(body)):
+        title = h[1].strip()
+    tags = meta.get("tags") or []
+    if not isinstance(tags, list):
+        raise ArticleProblem(2, "tags must be a list")
+    return ArticleData(
+        key=path.stem,
+        path=rel,
+        lang=_language(meta.get("lang"), body, 2),
+        title=str(title or derive_title(body)),
+        text=body,
+        date=_date(meta.get("date"), 2),
+        source=meta.get("source"),
+        tags=[str(t) for t in tags],
+    )
+
+
+def read_jsonl(path: Path, rel: str) -> Iterator[ArticleData]:
+    """One article a line: ``{"id", "lang", "title", "text", "date"?, "source"?}``."""
+    with path.open(encoding="utf-8-sig") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ArticleProblem(number, f"not valid JSON: {exc.msg}") from None
+            if not isinstance(row, dict):
+                raise ArticleProblem(number, "each line must be a JSON object")
+            missing = [k for k in ("id", "title", "text") if not str(row.get(k) or "").strip()]
+            if missing:
+                raise ArticleProblem(number, f"missing field(s): {', '.join(missing)}")
+            yield ArticleData(
+                key=str(row["id"]),
+                path=f"{rel}#{row['id']}",
+                lang=_language(row.get("lang"), row["text"], number),
+                title=str(row["title"]),
+                text=str(row["text"]),
+                date=_date(row.get("date"), number),
+                source=row.get("source"),
+            )
+
+
+def read_articles(path: Path, rel: str) -> tuple[list[ArticleData], Problem | None]:
+    """All articles of one file, or the first problem found in it."""
+    try:
+        if path.suffix == ".jsonl":
+            return list(read_jsonl(path, rel)), None
+        if path.suffix == ".md":
+            return [read_markdown(path, rel)], None
+        return [read_txt(path, rel)], None
+    except ArticleProblem as exc:
+        return [], Problem(rel, exc.line, str(exc))
+    except UnicodeDecodeError:
+        return [], Problem(rel, None, "not UTF-8 text")

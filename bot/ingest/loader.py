@@ -1,0 +1,199 @@
+"""Scan the knowledge directory, detect changed files by content hash, store in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.ingest.articles import ARTICLE_SUFFIXES, ArticleData, read_articles
+from bot.ingest.passages import split_passages
+from bot.ingest.problems import IngestError, Problem
+from bot.ingest.records import RECORD_SUFFIXES, check_references, read_records
+from bot.models import Article, Meta, Passage, Record, SourceFile
+from bot.records import ProjectRecord
+from bot.text.analyzer import ANALYSIS_VERSION, analyze
+from bot.text.detect import SUPPORTED
+
+Progress = Callable[[int, int, str], None]
+VERSION_KEY = "knowledge_version"
+
+
+@dataclass
+class IngestReport:
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    articles: int = 0
+    records: int = 0
+
+
+def knowledge_files(knowledge_dir: Path) -> dict[str, Path]:
+    """Relative path → file, for every article and record file the directory holds."""
+    found: dict[str, Path] = {}
+    for sub, suffixes in (("articles", ARTICLE_SUFFIXES), ("records", RECORD_SUFFIXES)):
+        folder = knowledge_dir / sub
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.is_file() and path.suffix in suffixes:
+                    found[f"{sub}/{path.name}"] = path
+    return found
+
+
+def file_hashes(knowledge_dir: Path) -> dict[str, str]:
+    files = knowledge_files(knowledge_dir)
+    return {rel: hashlib.sha256(path.read_bytes()).hexdigest() for rel, path in files.items()}
+
+
+def knowledge_version(hashes: dict[str, str]) -> str:
+    """One stamp for the whole directory and the analysis that indexed it."""
+    digest = hashlib.sha256(ANALYSIS_VERSION.encode())
+    for rel, sha in sorted(hashes.items()):
+        digest.update(f"{rel}\0{sha}\n".encode())
+    return digest.hexdigest()
+
+
+def stored_version(session: Session) -> str | None:
+    meta = session.get(Meta, VERSION_KEY)
+    return meta.value if meta else None
+
+
+def record_index_text(record: ProjectRecord) -> list[tuple[str, str]]:
+    """(text, language) pairs a record is found by: every translation of its text fields."""
+    fields = [record.name, record.summary, record.place, record.organiser, record.audience]
+    return [(f[lang], lang) for f in fields if f for lang in SUPPORTED]
+
+
+def _article_rows(article: ArticleData, file_id: int) -> tuple[dict[str, Any], list[str]]:
+    row = {
+        "source_file_id": file_id,
+        "key": article.key,
+        "path": article.path,
+        "lang": article.lang,
+        "title": article.title,
+        "date": article.date,
+        "source": article.source,
+        "tags": article.tags,
+    }
+    return row, split_passages(article.text)
+
+
+def _store_file(session: Session, rel: str, sha: str, parsed: Any) -> tuple[int, int]:
+    file_id = session.execute(
+        insert(SourceFile).values(path=rel, sha256=sha).returning(SourceFile.id)
+    ).scalar_one()
+    if rel.startswith("records/"):
+        for record, _line in parsed:
+            tokens = [t for text, lang in record_index_text(record) for t in analyze(text, lang)]
+            start = record.start and record.start.value.astimezone(UTC).replace(tzinfo=None)
+            session.add(
+                Record(
+                    source_file_id=file_id,
+                    key=record.id,
+                    kind=record.kind,
+                    start_utc=start,
+                    data=record.model_dump(mode="json"),
+                    tokens=" ".join(tokens),
+                )
+            )
+        return 0, len(parsed)
+    for article in parsed:
+        row, passages = _article_rows(article, file_id)
+        article_id = session.execute(
+            insert(Article).values(**row).returning(Article.id)
+        ).scalar_one()
+        title_tokens = analyze(article.title, article.lang)
+        session.execute(
+            insert(Passage),
+            [
+                {
+                    "article_id": article_id,
+                    "position": i,
+                    "text": text,
+                    "tokens": " ".join(title_tokens + analyze(text, article.lang)),
+                }
+                for i, text in enumerate(passages)
+            ],
+        )
+    return len(parsed), 0
+
+
+def _parse(knowledge_dir: Path, hashes: dict[str, str], todo: set[str], progress: Progress | None):
+    """Read the files to (re)store, and validate every record file (references span files)."""
+    files = knowledge_files(knowledge_dir)
+    parsed: dict[str, Any] = {}
+    problems: list[Problem] = []
+    all_records: list[tuple[ProjectRecord, int, str]] = []
+    article_names = {rel.split("/", 1)[1] for rel in files if rel.startswith("articles/")}
+    for done, (rel, path) in enumerate(files.items(), 1):
+        if rel.startswith("records/"):
+            records, found = read_records(path, rel)
+            problems.extend(found)
+            all_records.extend((r, line, rel) for r, line in records)
+            if rel in todo:
+                parsed[rel] = records
+        elif rel in todo:
+            articles, problem = read_articles(path, rel)
+            if problem:
+                problems.append(problem)
+            parsed[rel] = articles
+        if progress:
+            progress(done, len(files), rel)
+    problems.extend(check_references(all_records, article_names))
+    return parsed, problems
+
+
+def ingest(
+    sessions: sessionmaker[Session], knowledge_dir: Path, progress: Progress | None = None
+) -> IngestReport:
+    """Bring the database in line with the knowledge directory, all or nothing.
+
+    Unchanged files (same SHA-256) are left alone; any problem in any file raises
+    :class:`IngestError` before a single row is written, so the previous knowledge stays live.
+    """
+    if not knowledge_dir.is_dir():
+        raise IngestError([Problem(str(knowledge_dir), None, "knowledge directory not found")])
+    hashes = file_hashes(knowledge_dir)
+    report = IngestReport()
+    with sessions.begin() as session:
+        stored = {f.path: f for f in session.scalars(select(SourceFile))}
+        stale_analysis = stored_version(session) is not None and not _same_analysis(session)
+        todo = {
+            rel
+            for rel, sha in hashes.items()
+            if stale_analysis or rel not in stored or stored[rel].sha256 != sha
+        }
+        report.removed = sorted(set(stored) - set(hashes))
+        report.unchanged = sorted(set(hashes) - todo)
+        parsed, problems = _parse(knowledge_dir, hashes, todo, progress)
+        if problems:
+            raise IngestError(problems)
+        gone = [stored[rel].id for rel in report.removed + sorted(todo) if rel in stored]
+        if gone:
+            articles = select(Article.id).where(Article.source_file_id.in_(gone))
+            session.execute(delete(Passage).where(Passage.article_id.in_(articles)))
+            session.execute(delete(Article).where(Article.source_file_id.in_(gone)))
+            session.execute(delete(Record).where(Record.source_file_id.in_(gone)))
+            session.execute(delete(SourceFile).where(SourceFile.id.in_(gone)))
+        for rel in sorted(todo):
+            n_articles, n_records = _store_file(session, rel, hashes[rel], parsed[rel])
+            report.articles += n_articles
+            report.records += n_records
+        report.changed = sorted(todo)
+        session.merge(Meta(key=VERSION_KEY, value=knowledge_version(hashes)))
+        session.merge(Meta(key=ANALYSIS_KEY, value=ANALYSIS_VERSION))
+    return report
+
+
+ANALYSIS_KEY = "analysis_version"
+
+
+def _same_analysis(session: Session) -> bool:
+    meta = session.get(Meta, ANALYSIS_KEY)
+    return meta is not None and meta.value == ANALYSIS_VERSION

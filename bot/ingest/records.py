@@ -1,0 +1,87 @@
+"""Read ``records/*.yaml`` and validate every record, reporting problems by file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.ingest.problems import Problem
+from bot.records import ProjectRecord
+
+RECORD_SUFFIXES = (".yaml", ".yml")
+
+
+def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int:
+    """The 1-based line of the YAML node at a pydantic error location (closest ancestor)."""
+    for part in loc:
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+        elif isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == part), None)
+            if match is None:
+                break
+            node = match
+        else:
+            break
+    return node.start_mark.line + 1
+
+
+def read_records(path: Path, rel: str) -> tuple[list[tuple[ProjectRecord, int]], list[Problem]]:
+    """Validated records with their line numbers, and every problem found in the file."""
+    try:
+        loader = yaml.SafeLoader(path.read_text(encoding="utf-8-sig"))
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        return [], [Problem(rel, mark.line + 1 if mark else None, f"invalid YAML: {problem}")]
+    except UnicodeDecodeError:
+        return [], [Problem(rel, None, "not UTF-8 text")]
+    if data is None:
+        return [], []
+    if not isinstance(data, list):
+        return [], [Problem(rel, 1, "a records file must be a YAML list of records")]
+    records: list[tuple[ProjectRecord, int]] = []
+    problems: list[Problem] = []
+    for index, item in enumerate(data):
+        line = _line_of(root, (index,))
+        try:
+            records.append((ProjectRecord.model_validate(item), line))
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = tuple(error["loc"])
+                field = ".".join(str(p) for p in loc) or "record"
+                message = error["msg"].removeprefix("Value error, ")
+                problems.append(Problem(rel, _line_of(root, (index, *loc)), f"{field}: {message}"))
+    return records, problems
+
+
+def check_references(
+    records: list[tuple[ProjectRecord, int, str]], article_files: set[str]
+) -> list[Problem]:
+    """Across all files: unique ids, existing programme/partner ids and source articles."""
+    problems: list[Problem] = []
+    kinds: dict[str, str] = {}
+    for record, line, rel in records:
+        if record.id in kinds:
+            problems.append(Problem(rel, line, f"id: duplicate record id {record.id!r}"))
+        kinds[record.id] = record.kind
+    for record, line, rel in records:
+        if record.programme and kinds.get(record.programme) != "programme":
+            problems.append(Problem(rel, line, f"programme: no programme {record.programme!r}"))
+        for partner in record.partners:
+            if kinds.get(partner) != "partner":
+                problems.append(Problem(rel, line, f"partners: no partner {partner!r}"))
+        for source in record.source:
+            if source not in article_files:
+                problems.append(Problem(rel, line, f"source: no article file {source!r}"))
+    return problems

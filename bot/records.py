@@ -1,0 +1,160 @@
+"""The schema of project records (programmes, partners, events) and their partial dates.
+
+Records are what staff maintain by hand, so the schema is strict (unknown fields are errors)
+and every human-readable field carries all six reply languages: a record must be showable to
+any user. Articles often give only a year or a month, so dates keep their precision and are
+displayed at that precision instead of inventing a day.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.text.detect import SUPPORTED
+
+
+class Precision(StrEnum):
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+    MINUTE = "minute"
+
+
+_YEAR = re.compile(r"^\d{4}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class When(BaseModel):
+    """A point in time known to some precision; ``value`` is its first instant, time-zone aware."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: datetime
+    precision: Precision
+
+    @classmethod
+    def parse(cls, raw: Any, tz: ZoneInfo | None = None) -> When:
+        """Accept a YAML datetime (with offset), a date, ``YYYY-MM`` or ``YYYY``."""
+        zone = tz or UTC
+        if isinstance(raw, datetime):
+            if raw.tzinfo is None:
+                raise ValueError("a date with a time needs a UTC offset, e.g. 10:00:00+03:00")
+            return cls(value=raw, precision=Precision.MINUTE)
+        if isinstance(raw, date):
+            return cls(value=datetime.combine(raw, time(), zone), precision=Precision.DAY)
+        text = str(raw).strip()
+        if _YEAR.match(text):
+            return cls(value=datetime(int(text), 1, 1, tzinfo=zone), precision=Precision.YEAR)
+        if m := _MONTH.match(text):
+            month = datetime(int(m[1]), int(m[2]), 1, tzinfo=zone)
+            return cls(value=month, precision=Precision.MONTH)
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                "expected YYYY, YYYY-MM, YYYY-MM-DD or an ISO date-time with offset"
+            ) from None
+        return cls.parse(parsed if "T" in text or " " in text else parsed.date(), tz)
+
+
+def _localized(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a mapping of languages ({', '.join(SUPPORTED)})")
+    missing = [lang for lang in SUPPORTED if not str(value.get(lang) or "").strip()]
+    extra = [lang for lang in value if lang not in SUPPORTED]
+    if missing:
+        raise ValueError(f"missing translation for {', '.join(missing)}")
+    if extra:
+        raise ValueError(f"unknown language {', '.join(map(str, extra))}")
+    return {lang: str(value[lang]).strip() for lang in SUPPORTED}
+
+
+Localized = dict[str, str]
+RecordKind = Literal["programme", "partner", "event"]
+EventType = Literal["training", "workshop", "seminar", "study_visit", "meeting", "round_table"]
+
+
+class ProjectRecord(BaseModel):
+    """One record as written in ``knowledge/records/*.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=120)
+    kind: RecordKind
+    type: EventType | None = None
+    name: Localized
+    summary: Localized
+    start: When | None = None
+    end: When | None = None
+    timezone: str | None = None
+    online: bool = False
+    place: Localized | None = None
+    organiser: Localized | None = None
+    audience: Localized | None = None
+    participants: int | None = Field(default=None, ge=0)
+    registration: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    programme: str | None = None
+    partners: list[str] = Field(default_factory=list)
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    source: list[str]
+
+    @field_validator("name", "summary", "place", "organiser", "audience", mode="before")
+    @classmethod
+    def _all_languages(cls, value: Any) -> Any:
+        return None if value is None else _localized(value)
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _source_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dates(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            tz = data.get("timezone")
+            zone = ZoneInfo(tz) if isinstance(tz, str) and _zone_exists(tz) else None
+            for field in ("start", "end"):
+                if data.get(field) is not None and not isinstance(data[field], (When, dict)):
+                    data = {**data, field: When.parse(data[field], zone)}
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ProjectRecord:
+        if self.kind == "event" and self.type is None:
+            raise ValueError("an event needs a type")
+        if self.kind != "event" and self.type is not None:
+            raise ValueError("only events have a type")
+        if self.start and self.end and self.end.value < self.start.value:
+            raise ValueError("end is before start")
+        if not self.source:
+            raise ValueError("source must name at least one article file")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone) if self.timezone else ZoneInfo("UTC")
+
+
+def _zone_exists(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -1,0 +1,61 @@
+"""The core's one entry point: keeps the stored knowledge current and answers questions.
+
+The command line, the Telegram handlers and the tests all go through :class:`Assistant`, so a
+question is answered the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.answers import Answer
+from bot.answers.compose import answer_question
+from bot.db import make_engine, make_sessionmaker
+from bot.ingest.loader import (
+    IngestReport,
+    Progress,
+    file_hashes,
+    ingest,
+    knowledge_version,
+    stored_version,
+)
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.settings import Settings
+
+
+class Assistant:
+    def __init__(self, settings: Settings, sessions: sessionmaker[Session] | None = None) -> None:
+        self.settings = settings
+        self.sessions = sessions or make_sessionmaker(make_engine(settings))
+        self._kb: KnowledgeBase | None = None
+
+    def ingest(self, progress: Progress | None = None) -> IngestReport:
+        """Re-read changed knowledge files; raises IngestError and keeps the old knowledge."""
+        report = ingest(self.sessions, self.settings.knowledge_dir, progress)
+        self._kb = None
+        return report
+
+    def knowledge(self) -> KnowledgeBase:
+        """The current knowledge, ingesting first if the directory changed since last time."""
+        current = knowledge_version(file_hashes(self.settings.knowledge_dir))
+        with self.sessions() as session:
+            if stored_version(session) != current:
+                session.close()
+                self.ingest()
+        if self._kb is None or self._kb.version != current:
+            with self.sessions() as session:
+                self._kb = load_knowledge(session, self.settings.knowledge_dir.name)
+        return self._kb
+
+    def ask(
+        self, question: str, *, lang: str | None = None, now: datetime | None = None
+    ) -> Answer:
+        return answer_question(
+            self.knowledge(),
+            question,
+            lang=lang,
+            now=now or datetime.now(UTC),
+            default_lang=self.settings.default_lang,
+        )

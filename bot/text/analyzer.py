@@ -1,0 +1,91 @@
+"""Text → index tokens, the one analysis shared by ingestion and questions.
+
+Each word is analysed by the rules of its own script and the text's language (a Latin acronym
+inside a Georgian article is not Georgian), and yields up to three tokens:
+
+* its stem, which matches the same word in other inflections within one language;
+* ``~key``, a short romanised key (bot.text.translit), which matches names across scripts;
+* ``@concept`` for glossary terms (bot.text.glossary), which matches across languages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from types import ModuleType
+
+from bot.text import el, en, ka, ru, uz
+from bot.text.glossary import GLOSSARY_FILE, Glossary, load_glossary
+from bot.text.scripts import Script, word_script
+from bot.text.tokenize import words
+from bot.text.translit import name_key
+
+# Bump when a change to analysis changes the tokens of stored text: stored knowledge is then
+# re-analysed on the next ingest.
+ANALYSIS_VERSION = "1+glossary:" + hashlib.sha256(GLOSSARY_FILE.read_bytes()).hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One content word of a text and the tokens it contributes."""
+
+    surface: str
+    stem: str
+    tokens: tuple[str, ...]
+
+
+def rules_for(script: Script, lang: str) -> ModuleType | None:
+    """The language module that analyses a word of this script in a text of this language."""
+    uzbek = lang.split("-")[0] == "uz"
+    match script:
+        case Script.GEORGIAN:
+            return ka
+        case Script.GREEK:
+            return el
+        case Script.CYRILLIC:
+            return uz if uzbek else ru
+        case Script.LATIN:
+            return uz if uzbek else en
+    return None
+
+
+@lru_cache(maxsize=65536)
+def analyze_word(surface: str, lang: str) -> Word | None:
+    """Stem and key of one word, or None for stop words; cached because vocabularies are small."""
+    script = word_script(surface)
+    if script is Script.DIGIT:
+        number = surface.lstrip("0") or "0"
+        return Word(surface, number, (number,))
+    rules = rules_for(script, lang)
+    if rules is None:
+        return None
+    folded = rules.fold(surface)
+    if folded in rules.STOP_WORDS or len(folded) < 2:
+        return None
+    stem = rules.stem(folded)
+    key = name_key(folded if getattr(rules, "KEY_FROM_SURFACE", False) else stem)
+    return Word(surface, stem, (stem, key) if key else (stem,))
+
+
+def content_words(text: str, lang: str) -> list[Word]:
+    """The analysed content words of a text, in order."""
+    return [w for s in words(text) if (w := analyze_word(s, lang)) is not None]
+
+
+def concept_spans(stems: list[str]) -> list[tuple[int, int, str]]:
+    """Glossary concepts found in a stem sequence, as (start, end, concept) spans."""
+    return default_glossary().find(stems)
+
+
+def analyze(text: str, lang: str) -> list[str]:
+    """All index tokens of a text: every word's tokens followed by its concept tokens."""
+    found = content_words(text, lang)
+    tokens = [t for w in found for t in w.tokens]
+    tokens.extend(concept for _, _, concept in concept_spans([w.stem for w in found]))
+    return tokens
+
+
+@lru_cache(maxsize=1)
+def default_glossary() -> Glossary:
+    return load_glossary(analyze_word)

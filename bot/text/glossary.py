@@ -1,0 +1,54 @@
+"""The multilingual domain glossary: concept tokens shared by every language.
+
+Stems never match across languages, and most domain terms are not names that transliterate
+(training / ტრენინგი works, workshop / εργαστήριο does not). The glossary says which words and
+phrases in each language mean one concept; ingestion and questions both add ``@concept``
+tokens wherever a term occurs, so BM25 sees the shared concept like a shared word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.text.tokenize import words
+
+GLOSSARY_FILE = Path(__file__).with_name("glossary.yaml")
+CONCEPT_PREFIX = "@"
+# Which analyser language a glossary language tag stands for; uz terms fold to one script anyway.
+_ANALYSER_LANG = {"en": "en", "ka": "ka", "ru": "ru", "uz": "uz-Latn", "el": "el"}
+
+
+class Glossary:
+    """Finds concept terms, each a sequence of stems, in a text's stem sequence."""
+
+    def __init__(self, terms: dict[tuple[str, ...], str]) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for stems, concept in sorted(terms.items(), key=lambda kv: -len(kv[0])):
+            self._by_first.setdefault(stems[0], []).append((stems, concept))
+
+    def find(self, stems: list[str]) -> list[tuple[int, int, str]]:
+        """Every occurrence, longest term first at each position; overlaps are allowed."""
+        found = []
+        for i, stem in enumerate(stems):
+            for term, concept in self._by_first.get(stem, ()):
+                if tuple(stems[i : i + len(term)]) == term:
+                    found.append((i, i + len(term), concept))
+        return found
+
+
+def load_glossary(analyze_word: Callable[[str, str], Any], path: Path = GLOSSARY_FILE) -> Glossary:
+    """Analyse every term with its language's rules, so terms match analysed text exactly."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    terms: dict[tuple[str, ...], str] = {}
+    for concept, by_lang in data.items():
+        for lang, phrases in by_lang.items():
+            for phrase in phrases:
+                analysed = [analyze_word(w, _ANALYSER_LANG[lang]) for w in words(phrase)]
+                stems = tuple(w.stem for w in analysed if w is not None)
+                if stems:
+                    terms[stems] = CONCEPT_PREFIX + concept
+    return Glossary(terms)

@@ -1,0 +1,56 @@
+"""Which writing system a character or word belongs to.
+
+Script, not language, is what the tokenizer and the per-word analyzer dispatch on: a Georgian
+article quoting "USAID" must stem the Georgian words as Georgian and keep the acronym as Latin.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Script(StrEnum):
+    GEORGIAN = "Geor"
+    GREEK = "Grek"
+    CYRILLIC = "Cyrl"
+    LATIN = "Latn"
+    DIGIT = "Digit"
+    OTHER = "Other"
+
+
+# Letters that may sit inside an Uzbek Latin word: the modifier letter turned comma is the
+# canonical oʻ/gʻ mark after normalisation (see bot.text.uz).
+UZ_APOSTROPHE = "\u02bb"
+
+
+def char_script(ch: str) -> Script:
+    """Classify one character; combining marks follow their base letter via NFC beforehand."""
+    o = ord(ch)
+    if ch.isdigit():
+        return Script.DIGIT
+    if 0x10A0 <= o <= 0x10FF or 0x1C90 <= o <= 0x1CBF or 0x2D00 <= o <= 0x2D2F:
+        return Script.GEORGIAN
+    if 0x0370 <= o <= 0x03FF or 0x1F00 <= o <= 0x1FFF:
+        return Script.GREEK
+    if 0x0400 <= o <= 0x052F:
+        return Script.CYRILLIC
+    if ch.isalpha() and (o < 0x0250 or 0x1E00 <= o <= 0x1EFF):
+        return Script.LATIN
+    if ch == UZ_APOSTROPHE:
+        return Script.LATIN
+    return Script.OTHER
+
+
+def word_script(word: str) -> Script:
+    """The script of a token produced by :mod:`bot.text.tokenize` (tokens are single-script)."""
+    return char_script(word[0]) if word else Script.OTHER
+
+
+def dominant_script(text: str) -> Script:
+    """The script with the most letters, ignoring digits and punctuation."""
+    counts: dict[Script, int] = {}
+    for ch in text:
+        s = char_script(ch)
+        if s not in (Script.DIGIT, Script.OTHER):
+            counts[s] = counts.get(s, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else Script.OTHER

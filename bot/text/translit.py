@@ -1,0 +1,72 @@
+"""Latin keys that let one name match across Georgian, Cyrillic, Greek and Latin spellings.
+
+"Khobi", "ხობი" and "Хоби" are one place; "Samarkand", "Самарқанд" and "Samarqand" one city.
+Each word is romanised with a plain table (the national romanisations: Georgian 2002, Russian
+passport-style, Greek ELOT-like) and then folded so the spelling differences between those
+systems (kh/x/h, q/k, doubled letters, a final vowel that only carries case) disappear. The
+result is a short key that rarely collides with an unrelated word yet survives transliteration.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.text.scripts import Script, word_script
+
+_GEORGIAN = dict(
+    zip(
+        "აბგდევზთიკლმნოპჟრსტუფქღყშჩცძწჭხჯჰ",
+        "a b g d e v z t i k l m n o p zh r s t u p k gh q sh ch ts dz ts ch kh j h".split(),
+        strict=True,
+    )
+)
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяўқғҳ",
+        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya o q g h"
+        " ".split(),
+        strict=True,
+    )
+)
+_GREEK = dict(
+    zip(
+        "αβγδεζηθικλμνξοπρστυφχψω",
+        "a v g d e z i th i k l m n x o p r s t i f ch ps o".split(),
+        strict=True,
+    )
+)
+_TABLES = {Script.GEORGIAN: _GEORGIAN, Script.CYRILLIC: _CYRILLIC, Script.GREEK: _GREEK}
+
+# Applied in order to the romanised word.
+_FOLDS = (
+    (re.compile(r"kh|ch(?=r)|x"), "h"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"th"), "t"),
+    (re.compile(r"q|c(?!h)"), "k"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"[yj]"), "i"),
+    (re.compile(r"z"), "s"),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+_TRAILING_VOWELS = re.compile(r"(?<=..)[aeiou]+$")
+KEY_LENGTH = 6
+KEY_PREFIX = "~"
+
+
+def romanize(word: str) -> str:
+    """A plain Latin spelling of a lower-case word in any of our scripts."""
+    table = _TABLES.get(word_script(word))
+    if table is not None:
+        word = "".join(table.get(ch, ch) for ch in word).replace("_", "")
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(ch for ch in decomposed if ch.isascii() and ch.isalpha())
+
+
+def name_key(stem: str) -> str | None:
+    """The cross-script key of an analysed word, or None when too short to be distinctive."""
+    key = romanize(stem)
+    for pattern, repl in _FOLDS:
+        key = pattern.sub(repl, key)
+    key = _TRAILING_VOWELS.sub("", key)[:KEY_LENGTH]
+    return KEY_PREFIX + key if len(key) >= 3 else None
