@@ -14,7 +14,14 @@ from enum import StrEnum
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bot.text.detect import SUPPORTED
 
@@ -90,9 +97,9 @@ class ProjectRecord(BaseModel):
     type: EventType | None = None
     name: Localized
     summary: Localized
+    timezone: str | None = None  # before start/end: their validator reads it
     start: When | None = None
     end: When | None = None
-    timezone: str | None = None
     online: bool = False
     place: Localized | None = None
     organiser: Localized | None = None
@@ -124,16 +131,13 @@ class ProjectRecord(BaseModel):
                 raise ValueError(f"unknown time zone {value!r}") from None
         return value
 
-    @model_validator(mode="before")
+    @field_validator("start", "end", mode="before")
     @classmethod
-    def _dates(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            tz = data.get("timezone")
-            zone = ZoneInfo(tz) if isinstance(tz, str) and _zone_exists(tz) else None
-            for field in ("start", "end"):
-                if data.get(field) is not None and not isinstance(data[field], (When, dict)):
-                    data = {**data, field: When.parse(data[field], zone)}
-        return data
+    def _when(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None or isinstance(value, When | dict):
+            return value
+        zone = info.data.get("timezone")
+        return When.parse(value, ZoneInfo(zone) if zone else None)
 
     @model_validator(mode="after")
     def _consistent(self) -> ProjectRecord:
@@ -150,11 +154,3 @@ class ProjectRecord(BaseModel):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone) if self.timezone else ZoneInfo("UTC")
-
-
-def _zone_exists(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True

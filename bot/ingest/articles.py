@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from bot.ingest.problems import Problem
+from bot.ingest.yamltext import TextDatesLoader
 from bot.text.detect import SUPPORTED, detect_language
 from bot.text.tokenize import sentences
 
@@ -93,11 +94,12 @@ def read_markdown(path: Path, rel: str) -> ArticleData:
     body = raw
     if m := _FRONT_MATTER.match(raw):
         try:
-            meta = yaml.safe_load(m[1]) or {}
+            meta = yaml.load(m[1], Loader=TextDatesLoader) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark else 1
-            raise ArticleProblem(line, f"front matter is not valid YAML: {exc}") from None
+            problem = getattr(exc, "problem", None) or exc
+            raise ArticleProblem(line, f"front matter is not valid YAML: {problem}") from None
         if not isinstance(meta, dict):
             raise ArticleProblem(2, "front matter must be a mapping of fields")
         unknown = set(meta) - {"title", "date", "lang", "source", "tags"}

@@ -9,32 +9,35 @@ import yaml
 from pydantic import ValidationError
 
 from bot.ingest.problems import Problem
+from bot.ingest.yamltext import TextDatesLoader
 from bot.records import ProjectRecord
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 
 
 def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int:
-    """The 1-based line of the YAML node at a pydantic error location (closest ancestor)."""
+    """The 1-based line of a pydantic error location: its key's line, or the closest ancestor's."""
+    line = node.start_mark.line
     for part in loc:
         if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             if part >= len(node.value):
                 break
             node = node.value[part]
+            line = node.start_mark.line
         elif isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == part), None)
-            if match is None:
+            pair = next(((k, v) for k, v in node.value if k.value == part), None)
+            if pair is None:
                 break
-            node = match
+            line, node = pair[0].start_mark.line, pair[1]
         else:
             break
-    return node.start_mark.line + 1
+    return line + 1
 
 
 def read_records(path: Path, rel: str) -> tuple[list[tuple[ProjectRecord, int]], list[Problem]]:
     """Validated records with their line numbers, and every problem found in the file."""
     try:
-        loader = yaml.SafeLoader(path.read_text(encoding="utf-8-sig"))
+        loader = TextDatesLoader(path.read_text(encoding="utf-8-sig"))
         try:
             root = loader.get_single_node()
             data = loader.construct_document(root) if root is not None else None

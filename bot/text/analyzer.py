@@ -23,7 +23,7 @@ from bot.text.translit import name_key
 
 # Bump when a change to analysis changes the tokens of stored text: stored knowledge is then
 # re-analysed on the next ingest.
-ANALYSIS_VERSION = "1+glossary:" + hashlib.sha256(GLOSSARY_FILE.read_bytes()).hexdigest()[:12]
+ANALYSIS_VERSION = "2+glossary:" + hashlib.sha256(GLOSSARY_FILE.read_bytes()).hexdigest()[:12]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ def analyze_word(surface: str, lang: str) -> Word | None:
     if folded in rules.STOP_WORDS or len(folded) < 2:
         return None
     stem = rules.stem(folded)
-    key = name_key(folded if getattr(rules, "KEY_FROM_SURFACE", False) else stem)
+    key = name_key(getattr(rules, "key_base", rules.stem)(folded))
     return Word(surface, stem, (stem, key) if key else (stem,))
 
 

@@ -29,14 +29,15 @@ STOP_WORDS = frozenset(
 )
 
 
-# Names are not inflected in English, and Snowball mangles them (Paris → pari), so the
-# cross-script key is made from the word itself rather than its stem.
-KEY_FROM_SURFACE = True
-
-
 def fold(word: str) -> str:
     """Lower case without a possessive ending (Georgia's → georgia)."""
     return word.lower().split(UZ_APOSTROPHE)[0]
+
+
+def key_base(word: str) -> str:
+    """Names are not inflected in English and Snowball mangles them (Paris → pari): the
+    cross-script key is made from the word itself."""
+    return word
 
 
 def stem(word: str) -> str:

@@ -21,15 +21,15 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
-# Longest first: a postposition sits outside the case ending, the plural inside it.
-_SUFFIXES = tuple(
-    sorted(
-        """
-            ისთვის თვის იდან დან ამდე მდე კენ ში ზე თან ებრ ებმა ებით ებად ების ებს ებ ის ით ად
-            მა ს ი ა ო ე უ თ დ ც
-        """.split(),
-        key=len,
-        reverse=True,
+# Endings peeled from the right, one layer each, outermost first: postposition, case ending,
+# plural, and finally a stem vowel that only some case forms keep (ბიურო / ბიუროს → ბიურ).
+_LAYERS = tuple(
+    tuple(sorted(layer.split(), key=len, reverse=True))
+    for layer in (
+        "ისთვის თვის იდან დან ამდე მდე კენ ში ზე თან ებრ",
+        "ის ით ად მა ს ი ა ო ე უ",
+        "ებ",
+        "ა ე ო უ ი",
     )
 )
 _MIN_STEM = 3
@@ -38,16 +38,18 @@ _MIN_STEM = 3
 _KEEP = 7
 
 
-def stem(word: str) -> str:
-    """Strip up to three layers of endings, never leaving fewer than three letters."""
-    for _ in range(3):
-        for suffix in _SUFFIXES:
+def key_base(word: str) -> str:
+    """The word without its endings: what a name's cross-script key is made from."""
+    for layer in _LAYERS:
+        for suffix in layer:
             if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
                 word = word[: -len(suffix)]
                 break
-        else:
-            break
-    return word[:_KEEP]
+    return word
+
+
+def stem(word: str) -> str:
+    return key_base(word)[:_KEEP]
 
 
 def fold(word: str) -> str:

@@ -45,8 +45,8 @@ def fold(word: str) -> str:
     return alifbo.fold_search_key(word.strip(APOSTROPHES))
 
 
-def stem(word: str) -> str:
-    """Strip one chain of case/plural/possessive suffixes, then keep a 6-letter prefix."""
+def key_base(word: str) -> str:
+    """The word without one chain of case/plural/possessive suffixes (names keep their length)."""
     for _ in range(2):
         for suffix in _SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
@@ -54,4 +54,8 @@ def stem(word: str) -> str:
                 break
         else:
             break
-    return word[:_KEEP]
+    return word
+
+
+def stem(word: str) -> str:
+    return key_base(word)[:_KEEP]

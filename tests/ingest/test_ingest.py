@@ -1,0 +1,226 @@
+"""Ingestion: every format, change detection, and all-or-nothing failure with file and line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.ingest.problems import IngestError
+from bot.models import Article, Passage, Record
+from bot.service import Assistant
+from bot.settings import Settings
+
+SEED_FILES = {
+    "000_e8b87c44cc0140c8",
+    "001_0106050cdcbc44bc",
+    "002_3054af4f405343fe",
+    "003_e659eb4bafb63286",
+    "004_93ea14b30314b68e",
+}
+
+
+def make_assistant(tmp_path: Path, knowledge: Path) -> Assistant:
+    return Assistant(Settings(data_dir=tmp_path / "data", knowledge_dir=knowledge, _env_file=None))
+
+
+def count(assistant: Assistant, model: type) -> int:
+    with assistant.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def titles(assistant: Assistant) -> dict[str, str]:
+    with assistant.sessions() as session:
+        return {a.key: a.title for a in session.scalars(select(Article))}
+
+
+def test_seed_articles_and_records_are_ingested(tmp_path: Path, knowledge_copy: Path) -> None:
+    assistant = make_assistant(tmp_path, knowledge_copy)
+    report = assistant.ingest()
+    assert set(titles(assistant)) == SEED_FILES
+    assert report.records == count(assistant, Record) > 20
+    assert count(assistant, Passage) > len(SEED_FILES)
+
+
+def test_plain_text_title_is_the_first_line_or_derived(
+    tmp_path: Path, knowledge_copy: Path
+) -> None:
+    assistant = make_assistant(tmp_path, knowledge_copy)
+    assistant.ingest()
+    found = titles(assistant)
+    assert found["001_0106050cdcbc44bc"] == "პარტნიორი ორგანიზაციები"
+    greek = found["004_93ea14b30314b68e"]  # starts with a long sentence, not a heading
+    assert greek.startswith("Στις 13, 19 και 27 Ιουλίου 2021") and greek.endswith("…")
+    assert len(greek) < 100
+
+
+def test_markdown_front_matter_and_jsonl(tmp_path: Path, knowledge_copy: Path) -> None:
+    articles = knowledge_copy / "articles"
+    (articles / "summer-school.md").write_text(
+        "---\ntitle: Summer school for centre heads\ndate: 2024-06-01\nlang: en\n"
+        "source: https://example.org/news\ntags: [uzbekistan, management]\n---\n"
+        "A summer school on management basics will be held for heads of public service "
+        "centres in Samarkand.\n",
+        encoding="utf-8",
+    )
+    rows = [
+        {
+            "id": "news-1",
+            "lang": "ru",
+            "title": "Семинар в Тбилиси",
+            "text": "Семинар по этике для государственных служащих прошёл в Тбилиси.",
+            "date": "2024-03-02",
+        },
+        {
+            "id": "news-2",
+            "lang": "el",
+            "title": "Νέος νόμος",
+            "text": "Ο νέος νόμος για την αξιολόγηση των δημοσίων υπαλλήλων ψηφίστηκε.",
+        },
+    ]
+    (articles / "bulk.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8"
+    )
+    assistant = make_assistant(tmp_path, knowledge_copy)
+    assistant.ingest()
+    with assistant.sessions() as session:
+        md = session.scalars(select(Article).where(Article.key == "summer-school")).one()
+        assert (md.title, md.lang, str(md.date)) == (
+            "Summer school for centre heads",
+            "en",
+            "2024-06-01",
+        )
+        assert md.tags == ["uzbekistan", "management"]
+        bulk = session.scalars(select(Article).where(Article.key == "news-1")).one()
+        assert bulk.path == "articles/bulk.jsonl#news-1"
+        assert bulk.lang == "ru"
+    answer = assistant.ask("Где прошёл семинар по этике?")
+    assert answer.sources[0].path == "knowledge/articles/bulk.jsonl#news-1"
+
+
+def test_unchanged_files_are_skipped(tmp_path: Path, knowledge_copy: Path) -> None:
+    assistant = make_assistant(tmp_path, knowledge_copy)
+    first = assistant.ingest()
+    assert first.unchanged == []
+    second = assistant.ingest()
+    assert second.changed == [] and len(second.unchanged) == len(first.changed)
+    edited = knowledge_copy / "articles" / "002_3054af4f405343fe.txt"
+    edited.write_text(
+        edited.read_text(encoding="utf-8") + "\nახალი წინადადება.\n", encoding="utf-8"
+    )
+    third = assistant.ingest()
+    assert third.changed == ["articles/002_3054af4f405343fe.txt"]
+
+
+def test_removed_file_is_removed(tmp_path: Path, knowledge_copy: Path) -> None:
+    assistant = make_assistant(tmp_path, knowledge_copy)
+    assistant.ingest()
+    extra = knowledge_copy / "articles" / "extra.txt"
+    extra.write_text("Extra\n\nSome extra article text about e-governance.", encoding="utf-8")
+    assistant.ingest()
+    assert "extra" in titles(assistant)
+    extra.unlink()
+    report = assistant.ingest()
+    assert report.removed == ["articles/extra.txt"]
+    assert "extra" not in titles(assistant)
+
+
+BAD_FILES = [
+    (
+        "articles/broken.jsonl",
+        '{"id": "a", "title": "t", "text": "x"}\n{"id": "b", "title"\n',
+        "articles/broken.jsonl:2: not valid JSON",
+    ),
+    (
+        "articles/missing.jsonl",
+        '{"id": "a", "text": "no title"}\n',
+        "articles/missing.jsonl:1: missing field(s): title",
+    ),
+    (
+        "articles/bad.md",
+        "---\ntitle: [unclosed\n---\nText\n",
+        "articles/bad.md:2: front matter is not valid YAML",
+    ),
+    (
+        "articles/lang.md",
+        "---\nlang: fr\n---\nTexte\n",
+        "articles/lang.md:2: lang 'fr' is not one of",
+    ),
+    (
+        "records/bad.yaml",
+        "- id: x\n  kind: event\n  type: party\n",
+        "records/bad.yaml:3: type: Input should be",
+    ),
+    ("records/invalid.yaml", "- id: a\n  kind: [\n", "records/invalid.yaml:3: invalid YAML"),
+]
+
+
+@pytest.mark.parametrize(("rel", "content", "expected"), BAD_FILES)
+def test_bad_file_fails_with_file_and_line_and_keeps_previous_knowledge(
+    tmp_path: Path, knowledge_copy: Path, rel: str, content: str, expected: str
+) -> None:
+    assistant = make_assistant(tmp_path, knowledge_copy)
+    assistant.ingest()
+    before = (count(assistant, Article), count(assistant, Passage), count(assistant, Record))
+    edited = knowledge_copy / "articles" / "002_3054af4f405343fe.txt"
+    edited.write_text("Changed title\n\nChanged text.", encoding="utf-8")
+    (knowledge_copy / rel).write_text(content, encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        assistant.ingest()
+    assert any(str(p).startswith(expected) for p in caught.value.problems), caught.value
+    after = (count(assistant, Article), count(assistant, Passage), count(assistant, Record))
+    assert after == before
+    assert (
+        titles(assistant)["002_3054af4f405343fe"]
+        == "ტრენინგები ელექტრონული მმართველობის დასანერგად"
+    )
+
+
+def test_record_problems_name_the_line_of_the_field(tmp_path: Path, knowledge_copy: Path) -> None:
+    record = (
+        "- id: demo-event\n"
+        "  kind: event\n"
+        "  type: workshop\n"
+        "  name: {en: Demo, ka: დემო, uz-Cyrl: Демо, uz-Latn: Demo, el: Δείγμα, ru: Демо}\n"
+        "  summary:\n"
+        "    en: A demo.\n"
+        "    ka: დემო.\n"
+        "  start: 2021-13-40\n"
+        "  partners: [no-such-partner]\n"
+        "  source: 002_3054af4f405343fe.txt\n"
+    )
+    (knowledge_copy / "records" / "demo.yaml").write_text(record, encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        make_assistant(tmp_path, knowledge_copy).ingest()
+    messages = [str(p) for p in caught.value.problems]
+    assert any(
+        m.startswith("records/demo.yaml:5: summary: missing translation for uz-Cyrl")
+        for m in messages
+    ), messages
+    assert any(m.startswith("records/demo.yaml:8: start:") for m in messages), messages
+
+
+def test_dangling_references_are_reported(tmp_path: Path, knowledge_copy: Path) -> None:
+    (knowledge_copy / "articles" / "002_3054af4f405343fe.txt").unlink()
+    with pytest.raises(IngestError) as caught:
+        make_assistant(tmp_path, knowledge_copy).ingest()
+    assert any(
+        "source: no article file '002_3054af4f405343fe.txt'" in str(p)
+        for p in caught.value.problems
+    )
+
+
+def test_ask_ingests_on_first_use_and_after_a_change(tmp_path: Path, knowledge_copy: Path) -> None:
+    assistant = make_assistant(tmp_path, knowledge_copy)
+    assert assistant.ask("Tell me about Khobi").answered
+    (knowledge_copy / "articles" / "zugdidi.txt").write_text(
+        "Zugdidi hackathon\n\nA civic hackathon on open data was held in Zugdidi with 75 "
+        "young developers.",
+        encoding="utf-8",
+    )
+    answer = assistant.ask("How many developers took part in the Zugdidi hackathon?")
+    assert answer.answered and "75" in " ".join(
+        s.text + " ".join(s.lines) for s in answer.sections
+    )

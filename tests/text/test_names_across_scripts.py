@@ -1,0 +1,49 @@
+"""Names match across Georgian, Cyrillic, Greek and Latin spellings through their keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.text.analyzer import analyze
+
+
+def shared(a: tuple[str, str], b: tuple[str, str]) -> set[str]:
+    return set(analyze(*a)) & set(analyze(*b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("Khobi", "en"), ("ხობის მუნიციპალიტეტი", "ka")),
+        (("Хоби", "ru"), ("ხობი", "ka")),
+        (("Mtskheta", "en"), ("მცხეთის", "ka")),
+        (("Мцхета", "ru"), ("მცხეთა", "ka")),
+        (("Samarkand", "en"), ("Самарқандда", "uz-Cyrl")),
+        (("Samarqand", "uz-Latn"), ("Самарқанд", "uz-Cyrl")),
+        (("Самарканд", "ru"), ("Самарқанд", "uz-Cyrl")),
+        (("Fergana", "en"), ("Фарғона", "uz-Cyrl")),
+        (("NATO", "en"), ("ნატოს", "ka")),
+        (("Kessler", "en"), ("Кесслер", "uz-Cyrl")),
+    ],
+)
+def test_name_matches_across_scripts(a: tuple[str, str], b: tuple[str, str]) -> None:
+    assert shared(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("training", "en"), ("ტრენინგები", "ka")),
+        (("workshops", "en"), ("εργαστήρια", "el")),
+        (("study visit", "en"), ("სასწავლო ვიზიტი", "ka")),
+        (("partners", "en"), ("ҳамкорлик", "uz-Cyrl")),
+        (("e-governance", "en"), ("ელექტრონული მმართველობის", "ka")),
+        (("семинар", "ru"), ("σεμινάριο", "el")),
+    ],
+)
+def test_domain_terms_match_across_languages(a: tuple[str, str], b: tuple[str, str]) -> None:
+    assert any(t.startswith("@") for t in shared(a, b))
+
+
+def test_unrelated_words_share_nothing() -> None:
+    assert not shared(("weather", "en"), ("ტრენინგი", "ka"))
