@@ -8,17 +8,20 @@ triggered it are known: they say *what* is asked for, the remaining words say *w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
 
-from bot.text.analyzer import Word, concept_spans, content_words
+from bot.text.analyzer import Word, concept_spans, content_words, rules_for
 from bot.text.glossary import CONCEPT_PREFIX
+from bot.text.scripts import word_script
+from bot.text.tokenize import words
 
 LEXICON_FILE = Path(__file__).with_name("intents.yaml")
 STRUCTURED = ("trainings", "partners", "events")
 _ANALYSER_LANG = {"en": "en", "ka": "ka", "ru": "ru", "uz": "uz-Latn", "el": "el"}
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -32,28 +35,39 @@ class Intent:
 class _Lexicon:
     concepts: dict[str, set[str]]  # intent → concept tokens
     terms: dict[str, set[tuple[str, ...]]]  # intent → stem sequences
+    upcoming: set[tuple[str, ...]]  # "upcoming", "next": ask for events on their own
+    when: set[str]  # "when", folded: a question word, so a stop word, matched on the surface
     event_types: dict[str, set[str]]  # event type → concept tokens
 
 
-@lru_cache(maxsize=1)
+def _stem_terms(by_lang: dict[str, list[str]] | None) -> set[tuple[str, ...]]:
+    found = set()
+    for lang, phrases in (by_lang or {}).items():
+        for phrase in phrases:
+            stems = tuple(w.stem for w in content_words(phrase, _ANALYSER_LANG[lang]))
+            if stems:
+                found.add(stems)
+    return found
+
+
+def _fold(word: str, lang: str) -> str:
+    rules = rules_for(word_script(word), lang)
+    return rules.fold(word) if rules else word
+
+
+@cache
 def _lexicon() -> _Lexicon:
     data = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
-    concepts: dict[str, set[str]] = {}
-    terms: dict[str, set[tuple[str, ...]]] = {}
-    for name in STRUCTURED:
-        entry = data[name]
-        concepts[name] = {CONCEPT_PREFIX + c for c in entry.get("concepts", [])}
-        terms[name] = set()
-        for lang, phrases in (entry.get("terms") or {}).items():
-            for phrase in phrases:
-                stems = tuple(w.stem for w in content_words(phrase, _ANALYSER_LANG[lang]))
-                if stems:
-                    terms[name].add(stems)
+    concepts = {n: {CONCEPT_PREFIX + c for c in data[n].get("concepts", [])} for n in STRUCTURED}
+    terms = {n: _stem_terms(data[n].get("terms")) for n in STRUCTURED}
+    when = {
+        _fold(w, _ANALYSER_LANG[lang]) for lang, ws in data["events"]["when"].items() for w in ws
+    }
     types = {t: {CONCEPT_PREFIX + c for c in cs} for t, cs in data["event_types"].items()}
-    return _Lexicon(concepts, terms, types)
+    return _Lexicon(concepts, terms, _stem_terms(data["events"]["upcoming"]), when, types)
 
 
-def _term_spans(stems: list[str], terms: set[tuple[str, ...]]) -> list[tuple[int, int]]:
+def _term_spans(stems: list[str], terms: set[tuple[str, ...]]) -> list[Span]:
     return [
         (i, i + len(term))
         for i in range(len(stems))
@@ -62,23 +76,33 @@ def _term_spans(stems: list[str], terms: set[tuple[str, ...]]) -> list[tuple[int
     ]
 
 
-def detect_intent(words: list[Word]) -> Intent:
-    """The intent of a question given its analysed content words."""
+def detect_intent(question: str, lang: str, found: list[Word]) -> Intent:
+    """The intent of a question, given its text, language and analysed content words."""
     lexicon = _lexicon()
-    stems = [w.stem for w in words]
+    stems = [w.stem for w in found]
     concepts = concept_spans(stems)
-    signals: dict[str, list[tuple[int, int]]] = {}
+    signals: dict[str, list[Span]] = {}
     for name in STRUCTURED:
         spans = [(s, e) for s, e, c in concepts if c in lexicon.concepts[name]]
         spans += _term_spans(stems, lexicon.terms[name])
         if spans:
             signals[name] = spans
-    types = {t for t, cs in lexicon.event_types.items() for _, _, c in concepts if c in cs}
     type_spans = [
         (s, e) for s, e, c in concepts if any(c in cs for cs in lexicon.event_types.values())
     ]
+    types = {t for t, cs in lexicon.event_types.items() for _, _, c in concepts if c in cs}
+    upcoming = _term_spans(stems, lexicon.upcoming)
+    if "events" in signals or upcoming:
+        triggers = {
+            i for s, e in signals.get("events", []) + type_spans + upcoming for i in range(s, e)
+        }
+        asks_when = any(_fold(w, lang) in lexicon.when for w in words(question))
+        if upcoming or asks_when or len(triggers) == len(found):
+            signals["events"] = signals.get("events", []) + upcoming
+        else:
+            signals.pop("events", None)
     if not signals:
         return Intent("search", frozenset(types), frozenset())
     name = max(STRUCTURED, key=lambda n: (len(signals.get(n, ())), -STRUCTURED.index(n)))
-    spans = signals[name] + type_spans
+    spans = signals[name] + type_spans + upcoming
     return Intent(name, frozenset(types), frozenset(i for s, e in spans for i in range(s, e)))

@@ -156,15 +156,27 @@ def _unique(articles) -> list[ArticleInfo]:  # type: ignore[no-untyped-def]
     return list(seen.values())
 
 
+def _rank_articles(
+    kb: KnowledgeBase, hits: list[tuple[int, float]]
+) -> list[tuple[ArticleInfo, float]]:
+    """Articles by their best document; a record counts for every article it came from, and
+    among those the article whose own passages match best comes first."""
+    best: dict[str, tuple[float, float, ArticleInfo]] = {}
+    for doc, score in hits:
+        record = kb.record_at(doc)
+        articles = kb.articles_of(record) if record else [kb.passages[doc].article]
+        for article in articles:
+            top, own, _ = best.get(article.path, (0.0, 0.0, article))
+            best[article.path] = (max(top, score), max(own, 0.0 if record else score), article)
+    ordered = sorted(best.values(), key=lambda t: (-t[0], -t[1]))
+    return [(article, score) for score, _own, article in ordered]
+
+
 def _search(kb: KnowledgeBase, query: Query, lang: str) -> Answer:
     hits = kb.index.top(query.tokens, SEARCH_DEPTH)
     if not hits or not query.covered_by(kb.index, hits[0][0], MIN_COVERAGE):
         return dont_know(lang)
-    ranked: list[tuple[ArticleInfo, float]] = []
-    for doc, score in hits:
-        record = kb.record_at(doc)
-        articles = kb.articles_of(record) if record else [kb.passages[doc].article]
-        ranked += [(a, score) for a in articles]
+    ranked = _rank_articles(kb, hits)
     if not ranked:
         return dont_know(lang)
     top_article = ranked[0][0]

@@ -63,4 +63,4 @@ def analyse_question(text: str, lang: str) -> Query:
     word_tokens = [
         frozenset(w.tokens) | {c for s, e, c in spans if s <= i < e} for i, w in enumerate(words)
     ]
-    return Query(text, words, word_tokens, detect_intent(words))
+    return Query(text, words, word_tokens, detect_intent(text, lang, words))

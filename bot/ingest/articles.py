@@ -39,6 +39,15 @@ class ArticleProblem(Exception):
         self.line = line
 
 
+# Scraped pages leave photo file names glued to the first word ("15626090_11231869…_oსახელმწიფო");
+# they mean nothing to a reader and would be quoted verbatim.
+_PHOTO_FILE_NAME = re.compile(r"\d{6,}(?:_\d{6,})+_[a-z](?![a-z])")
+
+
+def clean_text(text: str) -> str:
+    return _PHOTO_FILE_NAME.sub("", text)
+
+
 def derive_title(text: str) -> str:
     """A title for text that has none: its first sentence, shortened to a few words."""
     first = sentences(text)[0] if text.strip() else ""

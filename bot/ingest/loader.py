@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.ingest.articles import ARTICLE_SUFFIXES, ArticleData, read_articles
+from bot.ingest.articles import ARTICLE_SUFFIXES, ArticleData, clean_text, read_articles
 from bot.ingest.passages import split_passages
 from bot.ingest.problems import IngestError, Problem
 from bot.ingest.records import RECORD_SUFFIXES, check_references, read_records
@@ -81,7 +81,7 @@ def _article_rows(article: ArticleData, file_id: int) -> tuple[dict[str, Any], l
         "source": article.source,
         "tags": article.tags,
     }
-    return row, split_passages(article.text)
+    return row, split_passages(clean_text(article.text))
 
 
 def _store_file(session: Session, rel: str, sha: str, parsed: Any) -> tuple[int, int]:

@@ -23,7 +23,7 @@ from bot.text.translit import name_key
 
 # Bump when a change to analysis changes the tokens of stored text: stored knowledge is then
 # re-analysed on the next ingest.
-ANALYSIS_VERSION = "2+glossary:" + hashlib.sha256(GLOSSARY_FILE.read_bytes()).hexdigest()[:12]
+ANALYSIS_VERSION = "3+glossary:" + hashlib.sha256(GLOSSARY_FILE.read_bytes()).hexdigest()[:12]
 
 
 @dataclass(frozen=True, slots=True)
