@@ -1,0 +1,114 @@
+"""Questions as users ask them, in every language: cited answers, or an honest "I don't know"."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers.plain import to_plain_text
+from bot.service import Assistant
+
+# (question, reply language, expected source article, strings one of which must be in the reply)
+QUESTIONS = [
+    ("რამდენი თანამშრომელი გადამზადდა მცხეთაში?", "ka", "002_3054af4f405343fe", ["40"]),
+    (
+        "ვინ არის სახელმწიფო სერვისების განვითარების სააგენტოს თავმჯდომარე?",
+        "ka",
+        "000_e8b87c44cc0140c8",
+        ["პატარიძე"],
+    ),
+    ("Лойиҳа раҳбари ким?", "uz-Cyrl", "003_e659eb4bafb63286", ["Кесслер"]),
+    ("Viktor Kessler qayerda boʻldi?", "uz-Latn", "003_e659eb4bafb63286", ["Samarqand"]),
+    ("Ποιος συντονίζει τα εργαστήρια καινοτομίας;", "el", "004_93ea14b30314b68e", ["Γιάνναρου"]),
+    (
+        "Πότε συστάθηκε το Εθνικό Δίκτυο Καινοτομίας Δημοσίου Τομέα;",
+        "el",
+        "004_93ea14b30314b68e",
+        ["2020"],
+    ),
+    ("Who supported the study visit to France?", "en", "000_e8b87c44cc0140c8", ["Sida"]),
+    (
+        "How many civil servants were trained on e-governance in 2013?",
+        "en",
+        "001_0106050cdcbc44bc",
+        ["150"],
+    ),
+    (
+        "Who leads the Effective Public Administration project in Uzbekistan?",
+        "en",
+        "003_e659eb4bafb63286",
+        ["Kessler", "Кесслер"],
+    ),
+    ("Сколько сотрудников прошли обучение в Хоби?", "ru", "002_3054af4f405343fe", ["30"]),
+    ("Кто финансировал учебный визит во Францию?", "ru", "000_e8b87c44cc0140c8", ["Sida"]),
+    ("Какой проект реализует GIZ в Самарканде?", "ru", "003_e659eb4bafb63286", ["GIZ"]),
+]
+
+
+@pytest.mark.parametrize(("question", "lang", "source", "facts"), QUESTIONS)
+def test_answered_in_the_question_language_with_citation(
+    assistant: Assistant, question: str, lang: str, source: str, facts: list[str]
+) -> None:
+    answer = assistant.ask(question)
+    text = to_plain_text(answer)
+    assert answer.answered and answer.lang == lang
+    assert source in [s.id for s in answer.sources[:3]]
+    assert any(fact in text for fact in facts), text
+
+
+OFF_TOPIC = [
+    "What is the weather in Paris tomorrow?",
+    "Who won the football world cup in 2018?",
+    "Какая погода будет завтра в Москве?",
+    "როგორი ამინდი იქნება ხვალ თბილისში?",
+    "Πώς φτιάχνω μουσακά;",
+    "Ertaga Toshkentda ob-havo qanday boʻladi?",
+    "Палов қандай тайёрланади?",
+]
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_off_topic_questions_get_i_dont_know(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert not answer.answered and answer.sources == []
+    assert not any(s.kind == "quote" for s in answer.sections)
+
+
+def test_i_dont_know_is_in_the_reply_language_with_suggestions(assistant: Assistant) -> None:
+    answer = assistant.ask("Какая погода будет завтра в Москве?")
+    text = to_plain_text(answer)
+    assert text.startswith("Извините, я не знаю ответа")
+    assert "Можно спросить, например:" in text
+    assert len([s for s in answer.sections if s.kind == "item"]) == 3
+
+
+def test_cross_lingual_answer_quotes_the_article_and_says_its_language(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("How many municipal employees were trained in Mtskheta?")
+    text = to_plain_text(answer)
+    assert answer.sources[0].id == "002_3054af4f405343fe"
+    assert "40" in text and "Mtskheta" in text
+
+
+def test_record_summary_leads_in_the_reader_language(assistant: Assistant) -> None:
+    answer = assistant.ask("What did the Public Service Development Agency learn in France?")
+    assert answer.sections[0].kind == "heading"
+    assert "France" in answer.sections[0].text
+    quote = next(s for s in answer.sections if s.kind == "quote")
+    assert quote.text == "From a Georgian article:"
+
+
+def test_uzbek_quote_is_shown_in_the_reader_script(assistant: Assistant) -> None:
+    latin = assistant.ask("Samarqand va Fargʻona viloyatlarida qanday loyiha bor?")
+    cyrillic = assistant.ask("Самарқанд ва Фарғона вилоятларида қандай лойиҳа бор?")
+    latin_quote = next(s for s in latin.sections if s.kind == "quote").lines[0]
+    cyrillic_quote = next(s for s in cyrillic.sections if s.kind == "quote").lines[0]
+    assert "Samarqand" in latin_quote and "Самарқанд" not in latin_quote
+    assert "Самарқанд" in cyrillic_quote
+
+
+def test_lang_option_overrides_the_question_language(assistant: Assistant) -> None:
+    answer = assistant.ask("Who supported the study visit to France?", lang="el")
+    text = to_plain_text(answer)
+    assert answer.lang == "el"
+    assert "Από γεωργιανό άρθρο:" in text and "Πηγή:" in text

@@ -1,0 +1,99 @@
+"""``reformbot ask`` keeps the JSON contract other tools read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.settings import PROJECT_ROOT
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("REFORMBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("REFORMBOT_KNOWLEDGE_DIR", str(PROJECT_ROOT / "knowledge"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ask_json_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "ask",
+        "--json",
+        "Which workshops are coming up?",
+        "--now",
+        "2021-07-15T09:00:00+03:00",
+    )
+    reply = json.loads(out)
+    assert code == 0
+    assert set(reply) == {"lang", "intent", "answered", "text", "sources", "events"}
+    assert (reply["lang"], reply["intent"], reply["answered"]) == ("en", "events", True)
+    assert set(reply["sources"][0]) == {"id", "title", "path", "lang", "score"}
+    assert reply["sources"][0]["path"] == "knowledge/articles/004_93ea14b30314b68e.txt"
+    assert [e["start"] for e in reply["events"]] == [
+        "2021-07-19T10:00:00+03:00",
+        "2021-07-27T10:00:00+03:00",
+    ]
+    assert "19" in reply["text"] and "13, 2021" not in reply["text"]
+
+
+def test_batch_prints_one_line_per_question_in_order(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    batch = tmp_path / "questions.jsonl"
+    batch.write_text(
+        '{"q": "Are there any upcoming workshops?", "now": "2026-11-22T12:00:00+00:00"}\n'
+        '{"q": "What is the weather in Paris tomorrow?"}\n'
+        '{"q": "Who supported the study visit to France?", "lang": "ru"}\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "ask", "--json", "--batch", str(batch))
+    replies = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(replies) == 3
+    assert replies[0]["intent"] == "events" and replies[0]["events"] == []
+    assert replies[0]["answered"] is True
+    assert replies[1]["answered"] is False
+    assert replies[2]["lang"] == "ru" and "Источник:" in replies[2]["text"]
+
+
+def test_plain_text_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "--lang", "uz-Latn", "Who supported the study visit?")
+    assert code == 0 and "Manba:" in out
+
+
+def test_bad_batch_line_names_file_and_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    batch = tmp_path / "bad.jsonl"
+    batch.write_text('{"q": "ok"}\n{"question": "no q"}\n', encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"bad\.jsonl:2: not a question line"):
+        main(["ask", "--batch", str(batch)])
+
+
+def test_bad_lang_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["ask", "--lang", "fr", "hello"])
+    assert "choose one of en, ka, uz-Cyrl, uz-Latn, el, ru" in capsys.readouterr().err
+
+
+def test_ingest_failure_is_reported_and_exit_code_is_1(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    knowledge = tmp_path / "kb"
+    (knowledge / "articles").mkdir(parents=True)
+    (knowledge / "articles" / "bad.jsonl").write_text("{oops\n", encoding="utf-8")
+    monkeypatch.setenv("REFORMBOT_KNOWLEDGE_DIR", str(knowledge))
+    code, _out, err = run(capsys, "ingest")
+    assert code == 1
+    assert "articles/bad.jsonl:1: not valid JSON" in err
+    assert "previous version stays live" in err

@@ -1,0 +1,45 @@
+"""Intent detection across languages: what kind of answer a question wants."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers.query import analyse_question
+
+
+def intent(question: str, lang: str) -> str:
+    return analyse_question(question, lang).intent.name
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "expected"),
+    [
+        ("Which workshops are coming up?", "en", "events"),
+        ("What is on the schedule next?", "en", "events"),
+        ("When are the innovation seminars?", "en", "events"),
+        ("Πότε θα γίνουν τα σεμινάρια;", "el", "events"),
+        ("Какие мероприятия предстоят?", "ru", "events"),
+        ("როდის ჩატარდება სემინარი?", "ka", "events"),
+        ("Qachon seminar boʻladi?", "uz-Latn", "events"),
+        ("What trainings were held in Zugdidi?", "en", "trainings"),
+        ("Какие тренинги прошли в Хоби?", "ru", "trainings"),
+        ("Қандай тренинглар бор?", "uz-Cyrl", "trainings"),
+        ("რა ტრენინგები ჩატარდა?", "ka", "trainings"),
+        ("Ποιες εκπαιδεύσεις έγιναν;", "el", "trainings"),
+        ("Who are the partners of the bureau?", "en", "partners"),
+        ("С какими партнёрами сотрудничает бюро?", "ru", "partners"),
+        ("Qaysi xalqaro tashkilotlar bilan hamkorlik qilinadi?", "uz-Latn", "partners"),
+        ("Who coordinates the innovation workshops?", "en", "search"),
+        ("What is ServiceLab?", "en", "search"),
+        ("Πόσες δημόσιες οργανώσεις συμμετέχουν στο δίκτυο;", "el", "search"),
+    ],
+)
+def test_intent(question: str, lang: str, expected: str) -> None:
+    assert intent(question, lang) == expected
+
+
+def test_intent_words_are_separated_from_what_is_asked_about() -> None:
+    query = analyse_question("Which trainings were held in Khobi?", "en")
+    assert query.intent.name == "trainings"
+    assert "khobi" in query.content_tokens()
+    assert "train" not in query.content_tokens()
