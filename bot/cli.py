@@ -90,11 +90,22 @@ def cmd_ask(assistant: Assistant, args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(assistant: Assistant, _args: argparse.Namespace) -> int:
+    interactive = sys.stderr.isatty()
+
     def progress(done: int, total: int, rel: str) -> None:
-        print(f"\r[{done}/{total}] {rel}".ljust(70), end="", file=sys.stderr, flush=True)
+        """A bar redrawn in place on a terminal; one line per file in logs."""
+        bar = "#" * (20 * done // total)
+        line = f"[{bar:<20}] {done}/{total} {rel}"
+        print(
+            f"\r{line:<78}" if interactive else line,
+            end="" if interactive else "\n",
+            file=sys.stderr,
+            flush=True,
+        )
 
     report = assistant.ingest(progress)
-    print(file=sys.stderr)
+    if interactive:
+        print(file=sys.stderr)
     print(
         f"{len(report.changed)} file(s) ingested ({report.articles} articles, "
         f"{report.records} records), {len(report.unchanged)} unchanged, "
