@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.answers import Answer, EventRef, Section, SourceRef
-from bot.answers.items import record_item
+from bot.answers.items import record_details, record_item
 from bot.answers.query import Query, analyse_question
 from bot.answers.quotes import quote_section, source_section
 from bot.i18n import translations
@@ -29,6 +29,8 @@ MAX_RECENT = 5
 MAX_LISTED = 8
 MAX_SOURCES = 5
 SEARCH_DEPTH = 50
+# The quote is cut from the best sentences of this many of the top article's best passages.
+QUOTED_PASSAGES = 3
 
 
 def answer_question(
@@ -75,9 +77,15 @@ def _source_refs(scored: list[tuple[ArticleInfo, float]]) -> list[SourceRef]:
     return refs[:MAX_SOURCES]
 
 
-def _candidates(kb: KnowledgeBase, query: Query) -> list[int]:
+# People call the same session a workshop or a seminar (семинар-практикум, სამუშაო სემინარი).
+_SAME_KIND = {"workshop": {"workshop", "seminar"}, "seminar": {"workshop", "seminar"}}
+
+
+def _candidates(kb: KnowledgeBase, query: Query, *, typed: bool = True) -> list[int]:
     """Record numbers an intent lists: events (of the types asked), trainings or partners."""
     intent = query.intent
+    asked = intent.event_types - {"training"} or intent.event_types
+    types = {t for kind in asked for t in _SAME_KIND.get(kind, {kind})} if typed else set()
     found = []
     for number, record in enumerate(kb.records):
         if intent.name == "partners":
@@ -85,7 +93,6 @@ def _candidates(kb: KnowledgeBase, query: Query) -> list[int]:
         elif intent.name == "trainings":
             keep = record.kind == "event" and record.type == "training"
         else:
-            types = intent.event_types - {"training"} or intent.event_types
             keep = record.kind == "event" and (not types or record.type in types)
         if keep:
             found.append(number)
@@ -107,7 +114,9 @@ def _relevant(kb: KnowledgeBase, query: Query, numbers: list[int]) -> list[tuple
 
 
 def _structured(kb: KnowledgeBase, query: Query, lang: str, now: datetime) -> Answer | None:
-    relevant = _relevant(kb, query, _candidates(kb, query))
+    relevant = _relevant(kb, query, _candidates(kb, query)) or (
+        query.intent.name == "events" and _relevant(kb, query, _candidates(kb, query, typed=False))
+    )
     if not relevant:
         return None
     _ = translations(lang).gettext
@@ -196,19 +205,15 @@ def _search(kb: KnowledgeBase, query: Query, lang: str) -> Answer:
     if lead:
         answer.sections += [
             Section("heading", lead.name[lang]),
-            Section("text", lead.summary[lang]),
+            Section("text", "\n".join([lead.summary[lang], *record_details(lead, lang)])),
         ]
-    passage = next(
-        (
-            doc
-            for doc, _s in hits
-            if kb.record_at(doc) is None and kb.passages[doc].article is top_article
-        ),
-        top_article.passages[0] if top_article.passages else None,
-    )
-    if passage is not None:
-        answer.sections.append(
-            quote_section(top_article, kb.passages[passage].text, query, kb.index, lang)
-        )
+    matching = [
+        doc
+        for doc, _s in hits
+        if kb.record_at(doc) is None and kb.passages[doc].article is top_article
+    ][:QUOTED_PASSAGES] or top_article.passages[:1]
+    if matching:
+        texts = [kb.passages[doc].text for doc in sorted(matching)]
+        answer.sections.append(quote_section(top_article, texts, query, kb.index, lang))
     answer.sections.append(source_section(top_article, lang))
     return answer

@@ -8,8 +8,8 @@ from bot.i18n.formatting import format_number, format_when
 from bot.records import ProjectRecord
 
 
-def record_item(record: ProjectRecord, lang: str, *, summary: bool) -> Section:
-    """Date, place, organiser, audience, participants, registration, then the summary."""
+def record_details(record: ProjectRecord, lang: str) -> list[str]:
+    """Date, place, organiser, audience, participants and registration, as labelled lines."""
     _ = translations(lang).gettext
     lines: list[str] = []
     if record.start:
@@ -28,6 +28,10 @@ def record_item(record: ProjectRecord, lang: str, *, summary: bool) -> Section:
         lines.append(_("Participants: {count}").format(count=count))
     if record.registration:
         lines.append(_("Registration: {url}").format(url=record.registration))
-    if summary:
-        lines.append(record.summary[lang])
+    return lines
+
+
+def record_item(record: ProjectRecord, lang: str, *, summary: bool) -> Section:
+    """A list entry: the record's name, its details and, if asked, its summary."""
+    lines = record_details(record, lang) + ([record.summary[lang]] if summary else [])
     return Section("item", record.name[lang], tuple(lines), ref=record.id)

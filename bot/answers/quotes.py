@@ -46,30 +46,30 @@ def in_reader_script(text: str, text_lang: str, reader_lang: str) -> str:
     return text
 
 
-def best_sentences(passage: str, lang: str, query: Query, index: SearchIndex) -> list[str]:
-    """Up to two sentences sharing the most idf weight with the question, in text order."""
+def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIndex) -> list[str]:
+    """Up to two sentences, from the given passages of one article, sharing the most idf weight
+    with the question, in text order (passages come in article order)."""
     wanted = set(query.tokens)
-    candidates = sentences(passage)
+    candidates = [s for passage in passages for s in sentences(passage)]
     scored = []
     for position, sentence in enumerate(candidates):
         found = set(analyze(sentence, lang)) & wanted
         weight = sum(index.token_idf(t) or 0.0 for t in found)
         scored.append((weight, position, sentence))
-    chosen = [s for s in sorted(scored, key=lambda s: (-s[0], s[1])) if s[0] > 0][:MAX_SENTENCES]
-    if not chosen:
-        chosen = scored[:MAX_SENTENCES]
-    picked: list[str] = []
-    for _weight, _pos, sentence in sorted(chosen, key=lambda s: s[1]):
-        if picked and len(" ".join(picked)) + len(sentence) > MAX_CHARS:
+    ranked = [s for s in sorted(scored, key=lambda s: (-s[0], s[1])) if s[0] > 0] or scored
+    chosen: list[tuple[float, int, str]] = []
+    for candidate in ranked:
+        if len(chosen) == MAX_SENTENCES:
             break
-        picked.append(sentence)
-    return picked
+        if not chosen or sum(len(s[2]) for s in chosen) + len(candidate[2]) <= MAX_CHARS:
+            chosen.append(candidate)
+    return [sentence for _weight, _pos, sentence in sorted(chosen, key=lambda s: s[1])]
 
 
 def quote_section(
-    article: ArticleInfo, passage: str, query: Query, index: SearchIndex, reader_lang: str
+    article: ArticleInfo, passages: list[str], query: Query, index: SearchIndex, reader_lang: str
 ) -> Section:
-    chosen = best_sentences(passage, article.lang, query, index)
+    chosen = best_sentences(passages, article.lang, query, index)
     text = " ".join(chosen)
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS].rsplit(" ", 1)[0] + " …"

@@ -21,30 +21,34 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
-# Endings peeled from the right, one layer each, outermost first: postposition, case ending,
-# plural, and finally a stem vowel that only some case forms keep (ბიურო / ბიუროს → ბიურ).
-_LAYERS = tuple(
-    tuple(sorted(layer.split(), key=len, reverse=True))
-    for layer in (
-        "ისთვის თვის იდან დან ამდე მდე კენ ში ზე თან ებრ",
-        "ის ით ად მა ს ი ა ო ე უ",
-        "ებ",
-        "ა ე ო უ ი",
-    )
-)
+# Endings peeled from the right, outermost first: a postposition, then a case ending, then the
+# plural -ებ-, then a stem vowel that only some case forms keep (ბიურო / ბიუროს → ბიურ).
+_POSTPOSITIONS = ("ისთვის", "თვის", "იდან", "დან", "ამდე", "მდე", "კენ", "ში", "ზე", "თან", "ებრ")
+_CASE_ENDINGS = ("ის", "ით", "ად", "მა", "ს", "ი", "ა", "ო", "ე", "უ")
+# After a vowel-only ending the word was singular (-ება is a noun suffix, the plural is -ები),
+# so -ებ- is only a plural after a consonant case ending, -ი, or a bare postposition.
+_SINGULAR_ENDINGS = ("ა", "ო", "ე", "უ")
+_VOWELS = ("ა", "ე", "ო", "უ", "ი")
 _MIN_STEM = 3
 # Prefix length kept after stripping: long enough to separate ტრენინგ from ტრენერ, short enough
 # to merge syncopated stems (თანამშრომელ-ი / თანამშრომლ-ებ-ი).
 _KEEP = 7
 
 
+def _strip(word: str, endings: tuple[str, ...]) -> tuple[str, str]:
+    for ending in sorted(endings, key=len, reverse=True):
+        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM:
+            return word[: -len(ending)], ending
+    return word, ""
+
+
 def key_base(word: str) -> str:
     """The word without its endings: what a name's cross-script key is made from."""
-    for layer in _LAYERS:
-        for suffix in layer:
-            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-                word = word[: -len(suffix)]
-                break
+    word, _ = _strip(word, _POSTPOSITIONS)
+    word, case = _strip(word, _CASE_ENDINGS)
+    if case not in _SINGULAR_ENDINGS:
+        word, _ = _strip(word, ("ებ",))
+    word, _ = _strip(word, _VOWELS)
     return word
 
 

@@ -46,11 +46,21 @@ def word_script(word: str) -> Script:
     return char_script(word[0]) if word else Script.OTHER
 
 
+# Latin names and acronyms (ServiceLab, GIZ, NATO) are common inside questions written in other
+# scripts, so a non-Latin script decides once it has this share of the letters.
+NON_LATIN_SHARE = 0.25
+
+
 def dominant_script(text: str) -> Script:
-    """The script with the most letters, ignoring digits and punctuation."""
+    """The script the text is written in, ignoring digits, punctuation and Latin names."""
     counts: dict[Script, int] = {}
     for ch in text:
         s = char_script(ch)
         if s not in (Script.DIGIT, Script.OTHER):
             counts[s] = counts.get(s, 0) + 1
-    return max(counts, key=counts.__getitem__) if counts else Script.OTHER
+    if not counts:
+        return Script.OTHER
+    others = {s: n for s, n in counts.items() if s is not Script.LATIN}
+    if others and sum(others.values()) >= NON_LATIN_SHARE * sum(counts.values()):
+        return max(others, key=others.__getitem__)
+    return max(counts, key=counts.__getitem__)
