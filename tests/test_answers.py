@@ -41,6 +41,18 @@ QUESTIONS = [
     ("Сколько сотрудников прошли обучение в Хоби?", "ru", "002_3054af4f405343fe", ["30"]),
     ("Кто финансировал учебный визит во Францию?", "ru", "000_e8b87c44cc0140c8", ["Sida"]),
     ("Какой проект реализует GIZ в Самарканде?", "ru", "003_e659eb4bafb63286", ["GIZ"]),
+    (
+        "Where will the Greek innovation workshops take place?",
+        "en",
+        "004_93ea14b30314b68e",
+        ["online", "διαδικτυακά"],
+    ),
+    ("Кто возглавляет проект в Узбекистане?", "ru", "003_e659eb4bafb63286", ["Кесслер"]),
+    ("Πόσοι υπάλληλοι εκπαιδεύτηκαν στο Χόμπι;", "el", "002_3054af4f405343fe", ["30"]),
+    ("Τι είναι το ServiceLab;", "el", "000_e8b87c44cc0140c8", ["ServiceLab", "სერვისლაბ"]),
+    ("Что такое ServiceLab?", "ru", "000_e8b87c44cc0140c8", ["ServiceLab", "სერვისლაბ"]),
+    ("საბერძნეთში ინოვაციის ვორქშოპები როდის ჩატარდება?", "ka", "004_93ea14b30314b68e", ["27"]),
+    ("Yozgi maktab kim uchun tashkil etiladi?", "uz-Latn", "003_e659eb4bafb63286", ["rahbar"]),
 ]
 
 
@@ -63,6 +75,8 @@ OFF_TOPIC = [
     "Πώς φτιάχνω μουσακά;",
     "Ertaga Toshkentda ob-havo qanday boʻladi?",
     "Палов қандай тайёрланади?",
+    "What did GIZ do in Kenya?",  # GIZ is known, Kenya is not: not an answer about Kenya
+    "How do I renew my passport?",
 ]
 
 

@@ -35,7 +35,23 @@ class Query:
         ``min_share`` of the idf-weighted words and, for questions of several words, two words.
         """
         share, count = self.coverage(index, doc)
-        return share >= min_share and count >= min(2, len(self.words))
+        names_found = all(self._found(index, doc, i) for i in self.names)
+        return share >= min_share and count >= min(2, len(self.words)) and names_found
+
+    @property
+    def names(self) -> list[int]:
+        """Words written as names (capitalised mid-sentence, or acronyms): a document that
+        lacks one is about something else ("the prime minister of Greece" is not France's)."""
+        opening = self.text.lstrip()
+        return [
+            i
+            for i, w in enumerate(self.words)
+            if w.surface[:1].isupper()
+            and (w.surface.isupper() or not opening.startswith(w.surface))
+        ]
+
+    def _found(self, index: SearchIndex, doc: int, word: int) -> bool:
+        return any(index.contains(doc, t) for t in self.word_tokens[word])
 
     def coverage(self, index: SearchIndex, doc: int) -> tuple[float, int]:
         """The idf-weighted share of the question's words found in ``doc``, and their number."""
@@ -47,7 +63,7 @@ class Query:
             weight = max(known) if known else index.unseen_idf()
             weight = max(weight, 0.1)
             total += weight
-            if any(index.contains(doc, t) for t in self.word_tokens[i]):
+            if self._found(index, doc, i):
                 matched += weight
                 count += 1
         return (matched / total if total else 0.0), count
