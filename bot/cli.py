@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from dataclasses import asdict
 from datetime import datetime
@@ -136,11 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="reformbot: %(message)s")
     try:
         assistant = Assistant(Settings())
         return args.run(assistant, args)
     except ValidationError as exc:
-        print(f"reformbot: invalid settings: {exc}", file=sys.stderr)
+        for error in exc.errors():
+            name = ".".join(str(p) for p in error["loc"]).upper()
+            print(f"reformbot: invalid setting {name}: {error['msg']}", file=sys.stderr)
     except IngestError as exc:
         print(
             "reformbot: knowledge not updated, the previous version stays live:", file=sys.stderr

@@ -6,6 +6,7 @@ question is answered the same way everywhere.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,8 +22,11 @@ from bot.ingest.loader import (
     knowledge_version,
     stored_version,
 )
+from bot.ingest.problems import IngestError
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 class Assistant:
@@ -30,6 +34,7 @@ class Assistant:
         self.settings = settings
         self.sessions = sessions or make_sessionmaker(make_engine(settings))
         self._kb: KnowledgeBase | None = None
+        self._checked: str | None = None  # the directory version last compared with the store
 
     def ingest(self, progress: Progress | None = None) -> IngestReport:
         """Re-read changed knowledge files; raises IngestError and keeps the old knowledge."""
@@ -38,13 +43,26 @@ class Assistant:
         return report
 
     def knowledge(self) -> KnowledgeBase:
-        """The current knowledge, ingesting first if the directory changed since last time."""
+        """The current knowledge, ingesting first if the directory changed since last time.
+
+        A change that fails to ingest is logged with every problem and the previous knowledge
+        keeps answering; only with no previous knowledge at all is the failure raised.
+        """
         current = knowledge_version(file_hashes(self.settings.knowledge_dir))
-        with self.sessions() as session:
-            if stored_version(session) != current:
-                session.close()
-                self.ingest()
-        if self._kb is None or self._kb.version != current:
+        if current != self._checked:
+            with self.sessions() as session:
+                stored = stored_version(session)
+            if stored != current:
+                try:
+                    self.ingest()
+                except IngestError as exc:
+                    if stored is None:
+                        raise
+                    log.warning(
+                        "knowledge not updated, answering from the previous version:\n%s", exc
+                    )
+            self._checked = current
+        if self._kb is None:
             with self.sessions() as session:
                 self._kb = load_knowledge(session, self.settings.knowledge_dir.name)
         return self._kb

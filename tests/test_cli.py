@@ -97,3 +97,15 @@ def test_ingest_failure_is_reported_and_exit_code_is_1(
     assert code == 1
     assert "articles/bad.jsonl:1: not valid JSON" in err
     assert "previous version stays live" in err
+
+
+def test_invalid_setting_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REFORMBOT_DEFAULT_LANG", "fr")
+    code, _out, err = run(capsys, "ask", "hello")
+    assert code == 1
+    assert err.strip().splitlines() == [
+        "reformbot: invalid setting DEFAULT_LANG: Value error, must be one of "
+        "en, ka, uz-Cyrl, uz-Latn, el, ru"
+    ]

@@ -224,3 +224,15 @@ def test_ask_ingests_on_first_use_and_after_a_change(tmp_path: Path, knowledge_c
     assert answer.answered and "75" in " ".join(
         s.text + " ".join(s.lines) for s in answer.sections
     )
+
+
+def test_ask_keeps_answering_from_previous_knowledge_when_a_change_is_broken(
+    tmp_path: Path, knowledge_copy: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    assistant = make_assistant(tmp_path, knowledge_copy)
+    assert assistant.ask("Who supported the study visit to France?").answered
+    (knowledge_copy / "records" / "broken.yaml").write_text("- id: [\n", encoding="utf-8")
+    answer = assistant.ask("Who supported the study visit to France?")
+    assert answer.answered and answer.sources[0].id == "000_e8b87c44cc0140c8"
+    assert "records/broken.yaml:" in caplog.text
+    assert "answering from the previous version" in caplog.text
