@@ -36,7 +36,8 @@ class _Lexicon:
     concepts: dict[str, set[str]]  # intent → concept tokens
     terms: dict[str, set[tuple[str, ...]]]  # intent → stem sequences
     upcoming: set[tuple[str, ...]]  # "upcoming", "next": ask for events on their own
-    when: set[str]  # "when", folded: a question word, so a stop word, matched on the surface
+    when: set[tuple[str, ...]]  # question words are stop words: matched on the words as written
+    how_many: set[tuple[str, ...]]
     event_types: dict[str, set[str]]  # event type → concept tokens
 
 
@@ -60,11 +61,29 @@ def _lexicon() -> _Lexicon:
     data = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
     concepts = {n: {CONCEPT_PREFIX + c for c in data[n].get("concepts", [])} for n in STRUCTURED}
     terms = {n: _stem_terms(data[n].get("terms")) for n in STRUCTURED}
-    when = {
-        _fold(w, _ANALYSER_LANG[lang]) for lang, ws in data["events"]["when"].items() for w in ws
-    }
+    when = _surface_phrases(data["events"]["when"])
     types = {t: {CONCEPT_PREFIX + c for c in cs} for t, cs in data["event_types"].items()}
-    return _Lexicon(concepts, terms, _stem_terms(data["events"]["upcoming"]), when, types)
+    upcoming = _stem_terms(data["events"]["upcoming"])
+    return _Lexicon(concepts, terms, upcoming, when, _surface_phrases(data["how_many"]), types)
+
+
+def _surface_phrases(by_lang: dict[str, list[str]]) -> set[tuple[str, ...]]:
+    return {
+        tuple(_fold(w, _ANALYSER_LANG[lang]) for w in words(phrase))
+        for lang, phrases in by_lang.items()
+        for phrase in phrases
+    }
+
+
+def _says(question: str, lang: str, phrases: set[tuple[str, ...]]) -> bool:
+    """Whether the question contains one of the phrases, compared word by word as folded."""
+    folded = [_fold(w, lang) for w in words(question)]
+    return any(tuple(folded[i : i + len(p)]) == p for p in phrases for i in range(len(folded)))
+
+
+def asks_how_many(question: str, lang: str) -> bool:
+    """Whether the question asks for a number ("how many", "сколько", "რამდენი", ...)."""
+    return _says(question, lang, _lexicon().how_many)
 
 
 def _term_spans(stems: list[str], terms: set[tuple[str, ...]]) -> list[Span]:
@@ -96,7 +115,7 @@ def detect_intent(question: str, lang: str, found: list[Word]) -> Intent:
         triggers = {
             i for s, e in signals.get("events", []) + type_spans + upcoming for i in range(s, e)
         }
-        asks_when = any(_fold(w, lang) in lexicon.when for w in words(question))
+        asks_when = _says(question, lang, lexicon.when)
         if upcoming or asks_when or len(triggers) == len(found):
             signals["events"] = signals.get("events", []) + upcoming
         else:

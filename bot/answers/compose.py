@@ -191,18 +191,17 @@ def _search(kb: KnowledgeBase, query: Query, lang: str) -> Answer:
     top_article = ranked[0][0]
     answer = Answer(lang, "search", answered=True, sources=_source_refs(ranked))
     top_score = hits[0][1]
-    lead = next(
-        (
-            kb.record_at(doc)
-            for doc, score in hits
-            if (r := kb.record_at(doc))
-            and top_article in kb.articles_of(r)
-            and score >= RELATIVE_RELEVANCE * top_score
-            and query.covered_by(kb.index, doc, MIN_COVERAGE)
-        ),
-        None,
-    )
-    if lead:
+    # The record that covers most of the question leads (BM25 alone favours the shortest).
+    leads = [
+        (query.coverage(kb.index, doc), score, record)
+        for doc, score in hits
+        if (record := kb.record_at(doc))
+        and top_article in kb.articles_of(record)
+        and score >= RELATIVE_RELEVANCE * top_score
+        and query.covered_by(kb.index, doc, MIN_COVERAGE)
+    ]
+    if leads:
+        lead = max(leads, key=lambda t: (t[0][0], t[1]))[2]
         answer.sections += [
             Section("heading", lead.name[lang]),
             Section("text", "\n".join([lead.summary[lang], *record_details(lead, lang)])),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.intent import Intent, detect_intent
+from bot.intent import Intent, asks_how_many, detect_intent
 from bot.search.index import SearchIndex
 from bot.text.analyzer import Word, concept_spans, content_words
 
@@ -15,6 +15,7 @@ class Query:
     words: list[Word]
     word_tokens: list[frozenset[str]]  # each word's tokens, with concepts spanning it
     intent: Intent
+    asks_how_many: bool
 
     @property
     def tokens(self) -> list[str]:
@@ -79,4 +80,5 @@ def analyse_question(text: str, lang: str) -> Query:
     word_tokens = [
         frozenset(w.tokens) | {c for s, e, c in spans if s <= i < e} for i, w in enumerate(words)
     ]
-    return Query(text, words, word_tokens, detect_intent(text, lang, words))
+    intent = detect_intent(text, lang, words)
+    return Query(text, words, word_tokens, intent, asks_how_many(text, lang))

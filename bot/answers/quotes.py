@@ -7,6 +7,8 @@ own script since Cyrillic and Latin Uzbek are one language.
 
 from __future__ import annotations
 
+import re
+
 import alifbo
 
 from bot.answers import Section
@@ -19,6 +21,9 @@ from bot.text.analyzer import analyze
 from bot.text.tokenize import sentences
 
 MAX_SENTENCES = 2
+# A "how many" question is answered by a sentence with a number in it.
+HOW_MANY_BOOST = 1.5
+_NUMBER = re.compile(r"\d")
 MAX_CHARS = 420
 
 
@@ -55,6 +60,8 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
     for position, sentence in enumerate(candidates):
         found = set(analyze(sentence, lang)) & wanted
         weight = sum(index.token_idf(t) or 0.0 for t in found)
+        if weight and query.asks_how_many and _NUMBER.search(sentence):
+            weight *= HOW_MANY_BOOST
         scored.append((weight, position, sentence))
     ranked = [s for s in sorted(scored, key=lambda s: (-s[0], s[1])) if s[0] > 0] or scored
     chosen: list[tuple[float, int, str]] = []
