@@ -53,6 +53,36 @@ QUESTIONS = [
     ("Что такое ServiceLab?", "ru", "000_e8b87c44cc0140c8", ["ServiceLab", "სერვისლაბ"]),
     ("საბერძნეთში ინოვაციის ვორქშოპები როდის ჩატარდება?", "ka", "004_93ea14b30314b68e", ["27"]),
     ("Yozgi maktab kim uchun tashkil etiladi?", "uz-Latn", "003_e659eb4bafb63286", ["rahbar"]),
+    (
+        "How many public organisations are members of the Greek innovation network?",
+        "en",
+        "004_93ea14b30314b68e",
+        ["150"],
+    ),
+    (
+        "When will the e-governance project in local self-governments end?",
+        "en",
+        "002_3054af4f405343fe",
+        ["2016"],
+    ),
+    (
+        "Xobi munitsipaliteti xodimlari qanday trening oldi?",
+        "uz-Latn",
+        "002_3054af4f405343fe",
+        ["30"],
+    ),
+    (
+        "Fransiyaga oʻquv safari kimning koʻmagida amalga oshirildi?",
+        "uz-Latn",
+        "000_e8b87c44cc0140c8",
+        ["Sida"],
+    ),
+    (
+        "Ποιοι είναι οι διεθνείς εταίροι του Γραφείου Δημόσιας Υπηρεσίας της Γεωργίας;",
+        "el",
+        "001_0106050cdcbc44bc",
+        ["NATO"],
+    ),
 ]
 
 
