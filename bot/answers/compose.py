@@ -7,6 +7,7 @@ the best document covers enough of the question; otherwise the honest answer is 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from bot.answers import Answer, EventRef, Section, SourceRef
@@ -124,22 +125,7 @@ def _structured(kb: KnowledgeBase, query: Query, lang: str, now: datetime) -> An
     records = [(kb.records[n], s) for n, s in relevant]
     answer = Answer(lang, intent, answered=True)
     if intent == "events":
-        dated = [(r, s) for r, s in records if r.start]
-        upcoming = sorted(
-            (rs for rs in dated if rs[0].start.value >= now), key=lambda rs: rs[0].start.value
-        )[:MAX_UPCOMING]
-        if upcoming:
-            answer.sections.append(Section("heading", _("Upcoming events")))
-            shown = upcoming
-            answer.events = [
-                EventRef(r.id, r.name[lang], r.start.value.isoformat()) for r, _s in upcoming
-            ]
-        else:
-            shown = sorted(dated, key=lambda rs: rs[0].start.value, reverse=True)[:MAX_RECENT]
-            answer.sections.append(Section("heading", _("Nothing is scheduled at the moment.")))
-            if shown:
-                answer.sections.append(Section("text", _("The most recent ones were:")))
-        answer.sections += [record_item(r, lang, summary=False) for r, _s in shown]
+        shown = _list_events(answer, records, now, specific=bool(query.content_tokens()))
     else:
         heading = _("Trainings") if intent == "trainings" else _("Partner organisations")
         if not query.content_tokens():
@@ -153,12 +139,37 @@ def _structured(kb: KnowledgeBase, query: Query, lang: str, now: datetime) -> An
     return answer
 
 
+def _list_events(
+    answer: Answer, records: list[tuple[ProjectRecord, float]], now: datetime, *, specific: bool
+) -> list[tuple[ProjectRecord, float]]:
+    """Upcoming events soonest first; when none is, say so and name the most recent ones (and,
+    for a question about particular events, those whose date the articles do not give)."""
+    _ = translations(answer.lang).gettext
+    lang = answer.lang
+    dated = [(r, r.start.value, s) for r, s in records if r.start]
+    upcoming = sorted((d for d in dated if d[1] >= now), key=lambda d: d[1])[:MAX_UPCOMING]
+    if upcoming:
+        answer.sections.append(Section("heading", _("Upcoming events")))
+        answer.events = [
+            EventRef(r.id, r.name[lang], start.isoformat()) for r, start, _ in upcoming
+        ]
+        shown = [(r, s) for r, _start, s in upcoming]
+    else:
+        past = sorted(records, key=_newest_first)
+        shown = [rs for rs in past if rs[0].start or specific][:MAX_RECENT]
+        answer.sections.append(Section("heading", _("Nothing is scheduled at the moment.")))
+        if shown:
+            answer.sections.append(Section("text", _("The most recent ones were:")))
+    answer.sections += [record_item(r, lang, summary=False) for r, _s in shown]
+    return shown
+
+
 def _newest_first(record_score: tuple[ProjectRecord, float]) -> tuple[bool, float]:
     record = record_score[0]
     return (record.start is None, -(record.start.value.timestamp() if record.start else 0))
 
 
-def _unique(articles) -> list[ArticleInfo]:  # type: ignore[no-untyped-def]
+def _unique(articles: Iterable[ArticleInfo]) -> list[ArticleInfo]:
     seen: dict[str, ArticleInfo] = {}
     for article in articles:
         seen.setdefault(article.path, article)

@@ -15,6 +15,8 @@ def record_details(record: ProjectRecord, lang: str) -> list[str]:
     if record.start:
         when = format_when(record.start, record.end, lang, record.zone)
         lines.append(_("When: {when}").format(when=when))
+    elif record.kind == "event":
+        lines.append(_("When: the source gives no date"))
     if record.online:
         lines.append(_("Where: online"))
     elif record.place:
