@@ -1,4 +1,8 @@
-"""ORM models: what ingestion stores and what the search index is built from."""
+"""ORM models: what ingestion stores and what the search index is built from.
+
+Rows of one knowledge file are replaced together by ingestion with explicit deletes, so the
+models carry foreign keys (with ON DELETE CASCADE for hand-run cleanups) but no relationships.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
@@ -21,12 +25,6 @@ class SourceFile(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     path: Mapped[str] = mapped_column(String(512), unique=True)
     sha256: Mapped[str] = mapped_column(String(64))
-    articles: Mapped[list[Article]] = relationship(
-        back_populates="source_file", cascade="all, delete-orphan", passive_deletes=True
-    )
-    records: Mapped[list[Record]] = relationship(
-        back_populates="source_file", cascade="all, delete-orphan", passive_deletes=True
-    )
 
 
 class Article(Base):
@@ -43,10 +41,6 @@ class Article(Base):
     date: Mapped[date | None] = mapped_column(Date, nullable=True)
     source: Mapped[str | None] = mapped_column(Text, nullable=True)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
-    source_file: Mapped[SourceFile] = relationship(back_populates="articles")
-    passages: Mapped[list[Passage]] = relationship(
-        back_populates="article", cascade="all, delete-orphan", passive_deletes=True
-    )
 
 
 class Passage(Base):
@@ -61,7 +55,6 @@ class Passage(Base):
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     tokens: Mapped[str] = mapped_column(Text)
-    article: Mapped[Article] = relationship(back_populates="passages")
 
 
 class Record(Base):
@@ -76,7 +69,6 @@ class Record(Base):
     start_utc: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     tokens: Mapped[str] = mapped_column(Text)
-    source_file: Mapped[SourceFile] = relationship(back_populates="records")
 
 
 class Meta(Base):

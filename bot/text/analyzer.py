@@ -21,8 +21,8 @@ from bot.text.scripts import Script, word_script
 from bot.text.tokenize import words
 from bot.text.translit import name_key
 
-# Bump when a change to analysis changes the tokens of stored text: stored knowledge is then
-# re-analysed on the next ingest.
+# Bump when a change to analysis or to passage cutting changes what is stored for unchanged
+# files: every file is then re-read on the next ingest. The glossary's hash is part of it.
 ANALYSIS_VERSION = "3+glossary:" + hashlib.sha256(GLOSSARY_FILE.read_bytes()).hexdigest()[:12]
 
 
