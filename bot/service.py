@@ -18,6 +18,7 @@ from bot.ingest.loader import (
     IngestReport,
     Progress,
     file_hashes,
+    file_signature,
     ingest,
     knowledge_version,
     stored_version,
@@ -35,6 +36,7 @@ class Assistant:
         self.sessions = sessions or make_sessionmaker(make_engine(settings))
         self._kb: KnowledgeBase | None = None
         self._checked: str | None = None  # the directory version last compared with the store
+        self._signature: tuple | None = None  # names, sizes and times of the files then
 
     def ingest(self, progress: Progress | None = None) -> IngestReport:
         """Re-read changed knowledge files; raises IngestError and keeps the old knowledge."""
@@ -48,6 +50,9 @@ class Assistant:
         A change that fails to ingest is logged with every problem and the previous knowledge
         keeps answering; only with no previous knowledge at all is the failure raised.
         """
+        signature = file_signature(self.settings.knowledge_dir)
+        if signature == self._signature and self._kb is not None:
+            return self._kb
         current = knowledge_version(file_hashes(self.settings.knowledge_dir))
         if current != self._checked:
             with self.sessions() as session:
@@ -62,6 +67,7 @@ class Assistant:
                         "knowledge not updated, answering from the previous version:\n%s", exc
                     )
             self._checked = current
+        self._signature = signature
         if self._kb is None:
             with self.sessions() as session:
                 self._kb = load_knowledge(session, self.settings.knowledge_dir.name)

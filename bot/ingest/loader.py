@@ -51,6 +51,14 @@ def file_hashes(knowledge_dir: Path) -> dict[str, str]:
     return {rel: hashlib.sha256(path.read_bytes()).hexdigest() for rel, path in files.items()}
 
 
+def file_signature(knowledge_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times: a cheap check before hashing every file."""
+    return tuple(
+        (rel, (stat := path.stat()).st_size, stat.st_mtime_ns)
+        for rel, path in knowledge_files(knowledge_dir).items()
+    )
+
+
 def knowledge_version(hashes: dict[str, str]) -> str:
     """One stamp for the whole directory and the analysis that indexed it."""
     digest = hashlib.sha256(ANALYSIS_VERSION.encode())
