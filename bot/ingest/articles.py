@@ -137,7 +137,8 @@ def read_markdown(path: Path, rel: str) -> ArticleData:
 
 
 def read_jsonl(path: Path, rel: str) -> Iterator[ArticleData]:
-    """One article a line: ``{"id", "lang", "title", "text", "date"?, "source"?}``."""
+    """One article a line: ``{"id", "text", "lang"?, "title"?, "date"?, "source"?}``; an empty
+    title (sentence corpora have none) is derived from the text, like a .txt file's."""
     with path.open(encoding="utf-8-sig") as lines:
         for number, line in enumerate(lines, 1):
             if not line.strip():
@@ -148,14 +149,14 @@ def read_jsonl(path: Path, rel: str) -> Iterator[ArticleData]:
                 raise ArticleProblem(number, f"not valid JSON: {exc.msg}") from None
             if not isinstance(row, dict):
                 raise ArticleProblem(number, "each line must be a JSON object")
-            missing = [k for k in ("id", "title", "text") if not str(row.get(k) or "").strip()]
+            missing = [k for k in ("id", "text") if not str(row.get(k) or "").strip()]
             if missing:
                 raise ArticleProblem(number, f"missing field(s): {', '.join(missing)}")
             yield ArticleData(
                 key=str(row["id"]),
                 path=f"{rel}#{row['id']}",
                 lang=_language(row.get("lang"), row["text"], number),
-                title=str(row["title"]),
+                title=str(row.get("title") or "").strip() or derive_title(str(row["text"])),
                 text=str(row["text"]),
                 date=_date(row.get("date"), number),
                 source=row.get("source"),

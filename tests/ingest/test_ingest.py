@@ -76,7 +76,7 @@ def test_markdown_front_matter_and_jsonl(tmp_path: Path, knowledge_copy: Path) -
         {
             "id": "news-2",
             "lang": "el",
-            "title": "Νέος νόμος",
+            "title": "",
             "text": "Ο νέος νόμος για την αξιολόγηση των δημοσίων υπαλλήλων ψηφίστηκε.",
         },
     ]
@@ -96,6 +96,8 @@ def test_markdown_front_matter_and_jsonl(tmp_path: Path, knowledge_copy: Path) -
         bulk = session.scalars(select(Article).where(Article.key == "news-1")).one()
         assert bulk.path == "articles/bulk.jsonl#news-1"
         assert bulk.lang == "ru"
+        untitled = session.scalars(select(Article).where(Article.key == "news-2")).one()
+        assert untitled.title == "Ο νέος νόμος για την αξιολόγηση των δημοσίων υπαλλήλων ψηφίστηκε"
     answer = assistant.ask("Где прошёл семинар по этике?")
     assert answer.sources[0].path == "knowledge/articles/bulk.jsonl#news-1"
 
@@ -135,8 +137,8 @@ BAD_FILES = [
     ),
     (
         "articles/missing.jsonl",
-        '{"id": "a", "text": "no title"}\n',
-        "articles/missing.jsonl:1: missing field(s): title",
+        '{"id": "a", "title": "no text"}\n',
+        "articles/missing.jsonl:1: missing field(s): text",
     ),
     (
         "articles/bad.md",
