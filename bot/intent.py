@@ -13,14 +13,13 @@ from pathlib import Path
 
 import yaml
 
-from bot.text.analyzer import Word, concept_spans, content_words, rules_for
+from bot.text.analyzer import LEXICON_LANG, Word, concept_spans, phrase_stems, rules_for
 from bot.text.glossary import CONCEPT_PREFIX
 from bot.text.scripts import word_script
 from bot.text.tokenize import words
 
 LEXICON_FILE = Path(__file__).with_name("intents.yaml")
 STRUCTURED = ("trainings", "partners", "events")
-_ANALYSER_LANG = {"en": "en", "ka": "ka", "ru": "ru", "uz": "uz-Latn", "el": "el"}
 Span = tuple[int, int]
 
 
@@ -42,13 +41,8 @@ class _Lexicon:
 
 
 def _stem_terms(by_lang: dict[str, list[str]] | None) -> set[tuple[str, ...]]:
-    found = set()
-    for lang, phrases in (by_lang or {}).items():
-        for phrase in phrases:
-            stems = tuple(w.stem for w in content_words(phrase, _ANALYSER_LANG[lang]))
-            if stems:
-                found.add(stems)
-    return found
+    found = {phrase_stems(p, lang) for lang, phrases in (by_lang or {}).items() for p in phrases}
+    return found - {()}
 
 
 def _fold(word: str, lang: str) -> str:
@@ -69,7 +63,7 @@ def _lexicon() -> _Lexicon:
 
 def _surface_phrases(by_lang: dict[str, list[str]]) -> set[tuple[str, ...]]:
     return {
-        tuple(_fold(w, _ANALYSER_LANG[lang]) for w in words(phrase))
+        tuple(_fold(w, LEXICON_LANG[lang]) for w in words(phrase))
         for lang, phrases in by_lang.items()
         for phrase in phrases
     }

@@ -86,6 +86,16 @@ def analyze(text: str, lang: str) -> list[str]:
     return tokens
 
 
+# Lexicon files (glossary.yaml, intents.yaml) list terms by language, not by script: Uzbek terms
+# are written in Latin, and Cyrillic text folds to the same stems.
+LEXICON_LANG = {"en": "en", "ka": "ka", "ru": "ru", "uz": "uz-Latn", "el": "el"}
+
+
+def phrase_stems(phrase: str, lexicon_lang: str) -> tuple[str, ...]:
+    """The stems of a lexicon term, analysed like any text of its language."""
+    return tuple(w.stem for w in content_words(phrase, LEXICON_LANG[lexicon_lang]))
+
+
 @lru_cache(maxsize=1)
 def default_glossary() -> Glossary:
-    return load_glossary(analyze_word)
+    return load_glossary(phrase_stems)

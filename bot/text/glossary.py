@@ -10,16 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from bot.text.tokenize import words
-
 GLOSSARY_FILE = Path(__file__).with_name("glossary.yaml")
 CONCEPT_PREFIX = "@"
-# Which analyser language a glossary language tag stands for; uz terms fold to one script anyway.
-_ANALYSER_LANG = {"en": "en", "ka": "ka", "ru": "ru", "uz": "uz-Latn", "el": "el"}
 
 
 class Glossary:
@@ -40,15 +35,15 @@ class Glossary:
         return found
 
 
-def load_glossary(analyze_word: Callable[[str, str], Any], path: Path = GLOSSARY_FILE) -> Glossary:
+def load_glossary(
+    phrase_stems: Callable[[str, str], tuple[str, ...]], path: Path = GLOSSARY_FILE
+) -> Glossary:
     """Analyse every term with its language's rules, so terms match analysed text exactly."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     terms: dict[tuple[str, ...], str] = {}
     for concept, by_lang in data.items():
         for lang, phrases in by_lang.items():
             for phrase in phrases:
-                analysed = [analyze_word(w, _ANALYSER_LANG[lang]) for w in words(phrase)]
-                stems = tuple(w.stem for w in analysed if w is not None)
-                if stems:
+                if stems := phrase_stems(phrase, lang):
                     terms[stems] = CONCEPT_PREFIX + concept
     return Glossary(terms)
