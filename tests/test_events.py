@@ -49,3 +49,11 @@ def test_dates_are_formatted_for_the_reader(assistant: Assistant) -> None:
     assert any("Δευτέρα 19 Ιουλίου 2021" in line for s in greek.sections for line in s.lines)
     assert any("19 июля 2021" in line for s in russian.sections for line in s.lines)
     assert any("19 ივლისი, 2021" in line for s in georgian.sections for line in s.lines)
+
+
+def test_periods_are_shown_at_the_precision_the_article_gives(assistant: Assistant) -> None:
+    answer = assistant.ask("Samarqand va Fargʻona viloyatlarida qanday loyiha bor?")
+    assert "Qachon: 2023–2026" in answer.sections[1].text
+    english = assistant.ask("Are there upcoming workshops?", now=at("2026-01-01T00:00:00Z"))
+    opsi = next(s for s in english.sections if s.kind == "item" and "OPSI" in s.text)
+    assert "When: January\u2009–\u2009June 2021" in opsi.lines  # Babel's thin spaces

@@ -16,18 +16,23 @@ from babel.numbers import format_decimal
 from bot.i18n import babel_locale
 from bot.records import Precision, When
 
+# Babel skeletons for dates known only to the year, the month or the day.
+_SKELETONS = {Precision.YEAR: "y", Precision.MONTH: "yMMMM", Precision.DAY: "yMMMMEEEEd"}
+
 
 def format_when(start: When, end: When | None, lang: str, tz: tzinfo) -> str:
-    """ "Tuesday, July 13, 2021, 10:00 – 12:00, Greece Time", "May 2016", "2013" ..."""
+    """ "Tuesday, July 13, 2021, 10:00 – 12:00, Greece Time", "May 2016", "2023 – 2026" ..."""
     locale = babel_locale(lang)
     value = start.value.astimezone(tz)
-    if start.precision is Precision.YEAR:
-        return format_skeleton("y", value, locale=locale)
-    if start.precision is Precision.MONTH:
-        return format_skeleton("yMMMM", value, locale=locale)
+    if start.precision is not Precision.MINUTE:
+        skeleton = _SKELETONS[start.precision]
+        if end is None or end.precision is Precision.MINUTE or end.value <= start.value:
+            if start.precision is Precision.DAY:
+                return format_date(value, "full", locale=locale)
+            return format_skeleton(skeleton, value, locale=locale)
+        until = end.value.astimezone(tz)
+        return format_interval(value, until, _SKELETONS[end.precision], tzinfo=tz, locale=locale)
     day = format_date(value, "full", locale=locale)
-    if start.precision is Precision.DAY:
-        return day
     if end is not None and end.precision is Precision.MINUTE:
         hours = format_interval(value, end.value.astimezone(tz), "Hm", tzinfo=tz, locale=locale)
     else:
