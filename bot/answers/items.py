@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from bot.answers import Section
 from bot.i18n import translations
 from bot.i18n.formatting import format_number, format_when
 from bot.records import ProjectRecord
 
 
-def record_details(record: ProjectRecord, lang: str) -> list[str]:
-    """Date, place, organiser, audience, participants and registration, as labelled lines."""
+def record_details(record: ProjectRecord, lang: str, tz: tzinfo | None = None) -> list[str]:
+    """Date, place, organiser, audience, participants and registration, as labelled lines.
+
+    Times are shown in ``tz`` when the reader's zone is known, else in the event's own zone,
+    which is where its participants are."""
     _ = translations(lang).gettext
     lines: list[str] = []
     if record.start:
-        when = format_when(record.start, record.end, lang, record.zone)
+        when = format_when(record.start, record.end, lang, tz or record.zone)
         lines.append(_("When: {when}").format(when=when))
     elif record.kind == "event":
         lines.append(_("When: the source gives no date"))
