@@ -1,4 +1,5 @@
-"""The ``reformbot`` command: ask the knowledge base and maintain it, without Telegram."""
+"""The ``reformbot`` command: run the Telegram bot, or ask and maintain the knowledge base
+without Telegram (``ask``, ``chat``, ``ingest``, ``feedback``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bot.ingest.problems import IngestError
 from bot.service import Assistant
 from bot.settings import Settings
 from bot.text.detect import SUPPORTED
+from bot.users import UserStore
 
 
 def _lang(value: str) -> str:
@@ -115,6 +117,56 @@ def cmd_ingest(assistant: Assistant, _args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_chat(assistant: Assistant, args: argparse.Namespace) -> int:
+    """A console conversation with the same core the bot uses; ``/lang xx`` switches language."""
+    lang = args.lang
+    print("Ask a question (/lang CODE to switch language, /quit or Ctrl-D to leave).")
+    while True:
+        try:
+            line = input("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if line in ("/quit", "/exit"):
+            return 0
+        if line.startswith("/lang"):
+            try:
+                lang = _lang(line.removeprefix("/lang").strip())
+            except argparse.ArgumentTypeError as exc:
+                print(exc)
+            continue
+        if line:
+            print(to_plain_text(assistant.ask(line, lang=lang, now=args.now)), end="\n\n")
+
+
+def cmd_feedback(assistant: Assistant, args: argparse.Namespace) -> int:
+    """The latest 👍/👎 votes with their questions, for staff to review."""
+    votes = UserStore(assistant.sessions).feedback(args.limit)
+    for vote in votes:
+        mark = "+1" if vote.vote > 0 else "-1"
+        source = vote.source_path or ("(no answer)" if not vote.answered else "-")
+        print(f"{vote.voted_at:%Y-%m-%d %H:%M} {mark} [{vote.lang}] {vote.question!r} → {source}")
+    if not votes:
+        print("no votes yet")
+    return 0
+
+
+def cmd_run(assistant: Assistant, args: argparse.Namespace) -> int:
+    # Imported here: the Telegram layer is loaded only when the bot is started.
+    from handlers.app import NotConfigured, run
+
+    logging.basicConfig(
+        force=True, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
+    try:
+        run(assistant.settings, webhook=args.webhook)
+    except NotConfigured as exc:
+        print(f"reformbot: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reformbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -132,6 +184,20 @@ def build_parser() -> argparse.ArgumentParser:
     ask.set_defaults(run=cmd_ask)
     ingest = commands.add_parser("ingest", help="(re)build the knowledge base from files")
     ingest.set_defaults(run=cmd_ingest)
+    chat = commands.add_parser("chat", help="talk to the assistant in the console")
+    chat.add_argument("--lang", type=_lang, help="reply language (default: the question's)")
+    chat.add_argument("--now", type=_moment, help="answer as of this ISO 8601 time")
+    chat.set_defaults(run=cmd_chat)
+    run = commands.add_parser("run", help="start the Telegram bot (long polling by default)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve a webhook instead (REFORMBOT_WEBHOOK_URL, _SECRET, _LISTEN, _PORT)",
+    )
+    run.set_defaults(run=cmd_run)
+    feedback = commands.add_parser("feedback", help="list the latest 👍/👎 votes")
+    feedback.add_argument("--limit", type=int, default=50, help="how many (default 50)")
+    feedback.set_defaults(run=cmd_feedback)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""ORM models: what ingestion stores and what the search index is built from.
+"""ORM models: the knowledge ingestion stores, and the people who talk to the bot.
 
 Rows of one knowledge file are replaced together by ingestion with explicit deletes, so the
 models carry foreign keys (with ON DELETE CASCADE for hand-run cleanups) but no relationships.
@@ -9,7 +9,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -78,3 +90,52 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class User(Base):
+    """Someone who wrote to the bot; ``lang`` is set only when they chose it with /language."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # Telegram user id
+    chat_id: Mapped[int] = mapped_column(BigInteger)  # their private chat with the bot
+    first_name: Mapped[str] = mapped_column(String(255), default="")
+    language_code: Mapped[str | None] = mapped_column(String(35), nullable=True)
+    lang: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    seen_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Exchange(Base):
+    """A question and what it was answered with, kept so staff can review the votes."""
+
+    __tablename__ = "exchanges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    question: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(16))
+    intent: Mapped[str] = mapped_column(String(32))
+    answered: Mapped[bool] = mapped_column(Boolean)
+    source_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    source_path: Mapped[str | None] = mapped_column(String(768), nullable=True)
+    vote: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)  # +1 or -1
+    asked_at: Mapped[datetime] = mapped_column(DateTime)
+    voted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class ReminderRequest(Base):
+    """A user's "Remind me" for an event; one per user and event."""
+
+    __tablename__ = "reminder_requests"
+    __table_args__ = (UniqueConstraint("user_id", "event_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    event_key: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime)

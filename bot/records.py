@@ -92,7 +92,8 @@ class ProjectRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=120)
+    # Ids travel in Telegram callback data and deep links (64 bytes with a prefix), hence 48.
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=48)
     kind: RecordKind
     type: EventType | None = None
     name: Localized

@@ -6,14 +6,22 @@ to whatever needs it, so two configurations can live side by side in one process
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.text.detect import SUPPORTED
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# What @BotFather hands out: the bot's numeric id, a colon, 35 URL-safe characters.
+_TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+# Telegram accepts only these characters in a webhook's secret_token.
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class Settings(BaseSettings):
@@ -40,12 +48,80 @@ class Settings(BaseSettings):
         default="en", description="Reply language when a question's language is unclear."
     )
 
+    timezone: str | None = Field(
+        default=None,
+        description="IANA zone for event times; default: each event's own zone.",
+    )
+    admins: Annotated[list[int], NoDecode] = Field(
+        default_factory=list,
+        description="Telegram user ids of the first admins, comma-separated.",
+    )
+    telegram_bot_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "REFORMBOT_TELEGRAM_BOT_TOKEN"),
+        description="The token @BotFather gave; needed by `reformbot run`.",
+    )
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org",
+        validation_alias=AliasChoices("TELEGRAM_API_BASE_URL", "REFORMBOT_TELEGRAM_API_BASE_URL"),
+        description="Bot API server; requests go to <base>/bot<TOKEN>/<method>.",
+    )
+    webhook_listen: str = Field(
+        default="0.0.0.0", description="Address the webhook server binds (--webhook)."
+    )
+    webhook_port: int = Field(default=8443, description="Port the webhook server binds.")
+    webhook_url: str | None = Field(
+        default=None, description="Public HTTPS URL Telegram posts updates to."
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="secret_token Telegram sends with every update; others are refused.",
+    )
+
     @field_validator("default_lang")
     @classmethod
     def _supported(cls, value: str) -> str:
         if value not in SUPPORTED:
             raise ValueError(f"must be one of {', '.join(SUPPORTED)}")
         return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r}") from None
+        return value or None
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part for part in re.split(r"[\s,]+", value) if part]
+        return value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN.match(value.get_secret_value()):
+            raise ValueError("not a bot token; @BotFather's look like 123456789:AAE...")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _SECRET.match(value.get_secret_value()):
+            raise ValueError("use 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("expected http(s)://host[:port]")
+        return value.rstrip("/")
 
     @property
     def effective_database_url(self) -> str:

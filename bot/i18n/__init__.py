@@ -41,3 +41,24 @@ def translations(lang: str) -> gettext.NullTranslations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
+
+
+# Telegram sends the app's interface language as an IETF tag ("ka", "ru", "uz", "pt-br").
+# Uzbek apps do not say which script; Latin is the official one.
+_FROM_TELEGRAM = {"en": "en", "ka": "ka", "el": "el", "ru": "ru", "uz": "uz-Latn"}
+TELEGRAM_CODES = tuple(_FROM_TELEGRAM)
+
+
+def from_language_code(code: str | None) -> str | None:
+    """The reply language for a Telegram ``language_code``, or None if we do not speak it."""
+    if not code:
+        return None
+    tag = code.replace("_", "-").lower()
+    if tag in ("uz-cyrl", "uz-cyrl-uz"):
+        return "uz-Cyrl"
+    return _FROM_TELEGRAM.get(tag.split("-")[0])
+
+
+def telegram_code(lang: str) -> str:
+    """The ``language_code`` whose users get ``lang``'s command menu (inverse of the above)."""
+    return lang.split("-")[0]

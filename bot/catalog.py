@@ -1,0 +1,112 @@
+"""Browsing the records: upcoming events, trainings, partners, one record's card.
+
+These are the lists a user pages through with buttons, as opposed to answers to a question;
+they are channel-neutral so that the command line and Telegram page through the same lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Literal
+
+from bot.answers import Section
+from bot.answers.items import record_details
+from bot.knowledge import KnowledgeBase
+from bot.records import Precision, ProjectRecord
+
+Listing = Literal["events", "trainings", "partners"]
+PAGE_SIZE = 5
+RECENT_WHEN_NONE_UPCOMING = 5
+
+
+@dataclass(frozen=True)
+class Page:
+    records: list[ProjectRecord]
+    number: int  # from 0
+    count: int  # pages in all, at least 1
+    upcoming: bool  # False when an event listing fell back to the most recent past events
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.number + 1 < self.count
+
+
+def _is_over(record: ProjectRecord, now: datetime) -> bool:
+    """Over once its last day (month, year) has passed: a date known only to the day is
+    still on until that day ends."""
+    last = record.end or record.start
+    moment = last.value
+    match last.precision:
+        case Precision.DAY:
+            moment += timedelta(days=1)
+        case Precision.MONTH:
+            moment = moment.replace(
+                year=moment.year + moment.month // 12, month=moment.month % 12 + 1
+            )
+        case Precision.YEAR:
+            moment = moment.replace(year=moment.year + 1)
+    return moment <= now
+
+
+def upcoming_events(kb: KnowledgeBase, now: datetime) -> list[ProjectRecord]:
+    """Events not over yet, soonest first; an event under way still counts."""
+    events = [r for r in kb.records if r.kind == "event" and r.start and not _is_over(r, now)]
+    return sorted(events, key=lambda r: r.start.value)
+
+
+def recent_events(kb: KnowledgeBase, now: datetime, count: int) -> list[ProjectRecord]:
+    past = [r for r in kb.records if r.kind == "event" and r.start and _is_over(r, now)]
+    return sorted(past, key=lambda r: r.start.value, reverse=True)[:count]
+
+
+def _newest_first(records: list[ProjectRecord]) -> list[ProjectRecord]:
+    undated = [r for r in records if r.start is None]
+    dated = sorted((r for r in records if r.start), key=lambda r: r.start.value, reverse=True)
+    return dated + undated
+
+
+def listing(kb: KnowledgeBase, what: Listing, now: datetime, lang: str) -> tuple[list, bool]:
+    """The records of a listing in reading order, and whether they are upcoming events."""
+    if what == "events":
+        upcoming = upcoming_events(kb, now)
+        if upcoming:
+            return upcoming, True
+        return recent_events(kb, now, RECENT_WHEN_NONE_UPCOMING), False
+    if what == "trainings":
+        trainings = [r for r in kb.records if r.kind == "event" and r.type == "training"]
+        return _newest_first(trainings), False
+    partners = [r for r in kb.records if r.kind == "partner"]
+    return sorted(partners, key=lambda r: r.name[lang].casefold()), False
+
+
+def page(
+    kb: KnowledgeBase, what: Listing, number: int, now: datetime, lang: str, size: int = PAGE_SIZE
+) -> Page:
+    """One page of a listing; a page number past the end (an old button) shows the last page."""
+    records, upcoming = listing(kb, what, now, lang)
+    count = max(1, -(-len(records) // size))
+    number = min(max(number, 0), count - 1)
+    return Page(records[number * size : (number + 1) * size], number, count, upcoming)
+
+
+def find_record(kb: KnowledgeBase, record_id: str) -> ProjectRecord | None:
+    return next((r for r in kb.records if r.id == record_id), None)
+
+
+def card(record: ProjectRecord, lang: str, tz: tzinfo | None = None) -> list[Section]:
+    """A record's detail card: its name, what it is about, then date, place, who, how to join."""
+    return [
+        Section("heading", record.name[lang]),
+        Section("text", record.summary[lang]),
+        *(Section("text", line) for line in record_details(record, lang, tz)),
+    ]
+
+
+def can_add_to_calendar(record: ProjectRecord) -> bool:
+    """Only a known day or time makes a calendar entry; "May 2016" would invent one."""
+    return bool(record.start) and record.start.precision in (Precision.DAY, Precision.MINUTE)

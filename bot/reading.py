@@ -1,0 +1,30 @@
+"""The passage behind an answer, whole: what "read the full passage" shows.
+
+An answer quotes two sentences; a reader who wants the context gets the article's passage that
+best matches their question, unabridged, in the article's own language, with its source.
+"""
+
+from __future__ import annotations
+
+from bot.answers import Section
+from bot.answers.query import analyse_question
+from bot.answers.quotes import source_section
+from bot.knowledge import KnowledgeBase
+from bot.text.detect import detect_language
+
+
+def full_passage(
+    kb: KnowledgeBase, article_path: str, question: str, reader_lang: str
+) -> list[Section] | None:
+    """The article's best passage for ``question``; None if the article is no longer there."""
+    article = next((a for a in kb.articles if a.path == article_path), None)
+    if article is None or not article.passages:
+        return None
+    query = analyse_question(question, detect_language(question, reader_lang))
+    scores = kb.index.scores(query.tokens)
+    best = max(article.passages, key=lambda doc: scores[doc])
+    return [
+        Section("heading", article.title),
+        Section("text", kb.passages[best].text),
+        source_section(article, reader_lang),
+    ]

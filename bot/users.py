@@ -1,0 +1,162 @@
+"""People who talk to the bot: their language, their questions and votes, their reminders.
+
+Everything here is stored at once (one short transaction per call), so a restart of the bot, or
+another replica answering the next message, sees the same user. The calls are synchronous and
+short; handlers call them directly instead of hopping threads for a millisecond of SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.answers import Answer
+from bot.models import Exchange, ReminderRequest, User
+
+
+def _utc(moment: datetime) -> datetime:
+    """Naive UTC, the one form both SQLite and PostgreSQL columns give back unchanged."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    chat_id: int
+    language_code: str | None
+    lang: str | None  # chosen with /language
+
+
+@dataclass(frozen=True)
+class Feedback:
+    exchange_id: int
+    user_id: int
+    question: str
+    lang: str
+    answered: bool
+    source_path: str | None
+    vote: int
+    voted_at: datetime
+
+
+class UserStore:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def seen(
+        self,
+        user_id: int,
+        chat_id: int,
+        *,
+        first_name: str,
+        language_code: str | None,
+        now: datetime,
+    ) -> Person:
+        """Create or refresh a user; writing to the bot again means they have not blocked it."""
+        with self.sessions.begin() as session:
+            user = session.get(User, user_id)
+            if user is None:
+                user = User(id=user_id, created_at=_utc(now), lang=None)
+                session.add(user)
+            user.chat_id = chat_id
+            user.first_name = first_name[:255]
+            user.language_code = language_code
+            user.blocked = False
+            user.seen_at = _utc(now)
+            return Person(user.id, user.chat_id, user.language_code, user.lang)
+
+    def get(self, user_id: int) -> Person | None:
+        with self.sessions() as session:
+            user = session.get(User, user_id)
+            return Person(user.id, user.chat_id, user.language_code, user.lang) if user else None
+
+    def choose_language(self, user_id: int, lang: str) -> None:
+        with self.sessions.begin() as session:
+            user = session.get(User, user_id)
+            if user is not None:
+                user.lang = lang
+
+    def mark_blocked(self, chat_id: int) -> None:
+        """Telegram said the user blocked the bot: stop writing to them until they return."""
+        with self.sessions.begin() as session:
+            for user in session.scalars(select(User).where(User.chat_id == chat_id)):
+                user.blocked = True
+
+    def is_blocked(self, user_id: int) -> bool:
+        with self.sessions() as session:
+            user = session.get(User, user_id)
+            return bool(user and user.blocked)
+
+    def record_exchange(self, user_id: int, question: str, answer: Answer, now: datetime) -> int:
+        """Keep the question with what answered it; the id goes into the vote buttons."""
+        top = answer.sources[0] if answer.sources else None
+        with self.sessions.begin() as session:
+            row = Exchange(
+                user_id=user_id,
+                question=question,
+                lang=answer.lang,
+                intent=answer.intent,
+                answered=answer.answered,
+                source_key=top.id if top else None,
+                source_path=top.path if top else None,
+                asked_at=_utc(now),
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def exchange(self, exchange_id: int, user_id: int) -> Exchange | None:
+        """The user's own exchange; someone else's id (forged callback data) finds nothing."""
+        with self.sessions() as session:
+            row = session.get(Exchange, exchange_id)
+            return row if row is not None and row.user_id == user_id else None
+
+    def vote(self, exchange_id: int, user_id: int, value: int, now: datetime) -> bool:
+        """Store 👍 (+1) or 👎 (-1); pressing again changes the vote rather than adding one."""
+        if value not in (1, -1):
+            raise ValueError("a vote is +1 or -1")
+        with self.sessions.begin() as session:
+            row = session.get(Exchange, exchange_id)
+            if row is None or row.user_id != user_id:
+                return False
+            row.vote = value
+            row.voted_at = _utc(now)
+            return True
+
+    def feedback(self, limit: int = 50) -> list[Feedback]:
+        """The latest votes, newest first, for staff to review."""
+        query = (
+            select(Exchange)
+            .where(Exchange.vote.is_not(None))
+            .order_by(Exchange.voted_at.desc(), Exchange.id.desc())
+            .limit(limit)
+        )
+        with self.sessions() as session:
+            return [
+                Feedback(
+                    r.id,
+                    r.user_id,
+                    r.question,
+                    r.lang,
+                    r.answered,
+                    r.source_path,
+                    r.vote or 0,
+                    r.voted_at or r.asked_at,
+                )
+                for r in session.scalars(query)
+            ]
+
+    def request_reminder(self, user_id: int, event_key: str, now: datetime) -> bool:
+        """Remember a "Remind me"; False when the user had already asked for this event."""
+        try:
+            with self.sessions.begin() as session:
+                session.add(
+                    ReminderRequest(user_id=user_id, event_key=event_key, created_at=_utc(now))
+                )
+        except IntegrityError:
+            return False
+        return True

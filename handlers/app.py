@@ -1,0 +1,121 @@
+"""The composition root: one function builds the python-telegram-bot Application from Settings
+and the core, and registers every handler in one block; :func:`run` starts it.
+
+It lives in ``handlers`` rather than ``bot`` so that the core never imports ``telegram``;
+``reformbot run`` imports it only when the bot is actually started.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.service import Assistant
+from bot.settings import Settings
+from bot.users import UserStore
+from handlers import ask, browse, calendar, feedback, help, inline, language, media, start
+from handlers.commands import publish_command_menus
+from handlers.errors import on_error
+from handlers.services import KEY, Services
+
+
+class NotConfigured(ValueError):
+    """A setting the bot cannot run without is missing; the message says which and how."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _noop(update: Update, _context: object) -> None:
+    """The page-number button: nothing to do but stop the app's spinner."""
+    await update.callback_query.answer()
+
+
+def register(application: Application) -> None:
+    add = application.add_handler
+    add(CommandHandler("start", start.start))
+    add(CommandHandler("help", help.show_help))
+    add(CommandHandler("language", language.language))
+    add(CommandHandler("events", browse.events))
+    add(CommandHandler("trainings", browse.trainings))
+    add(CommandHandler("partners", browse.partners))
+    add(CallbackQueryHandler(language.choose, pattern=r"^lang:"))
+    add(CallbackQueryHandler(help.show_help, pattern=r"^help$"))
+    add(CallbackQueryHandler(browse.turn_page, pattern=r"^list:(events|trainings|partners):\d+$"))
+    add(CallbackQueryHandler(browse.open_card, pattern=r"^card:"))
+    add(CallbackQueryHandler(calendar.add_to_calendar, pattern=r"^ics:"))
+    add(CallbackQueryHandler(calendar.remind_me, pattern=r"^remind:"))
+    add(CallbackQueryHandler(ask.read_passage, pattern=r"^full:\d+$"))
+    add(CallbackQueryHandler(feedback.vote, pattern=r"^vote:\d+:-?1$"))
+    add(CallbackQueryHandler(_noop))
+    add(InlineQueryHandler(inline.inline_query))
+    add(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, ask.ask))
+    add(MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT, media.not_text))
+    application.add_error_handler(on_error)
+
+
+def build_application(
+    settings: Settings,
+    assistant: Assistant | None = None,
+    *,
+    clock: Callable[[], datetime] = _now,
+) -> Application:
+    """The bot, wired to the core; raises NotConfigured when there is no token to run with."""
+    if settings.telegram_bot_token is None:
+        raise NotConfigured(
+            "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and put its token "
+            "in the environment or .env"
+        )
+    base = settings.telegram_api_base_url
+    assistant = assistant or Assistant(settings)
+
+    async def post_init(application: Application) -> None:
+        assistant.knowledge()  # load (or ingest) before the first user waits for it
+        await publish_command_menus(application, settings.default_lang)
+
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .concurrent_updates(True)
+        .post_init(post_init)
+        .build()
+    )
+    application.bot_data[KEY] = Services(settings, assistant, UserStore(assistant.sessions), clock)
+    register(application)
+    return application
+
+
+def run(settings: Settings, *, webhook: bool) -> None:
+    """Serve until interrupted: long polling, or a webhook server checking the secret token."""
+    application = build_application(settings)
+    if not webhook:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    if not settings.webhook_url or settings.webhook_secret is None:
+        raise NotConfigured(
+            "webhook mode needs REFORMBOT_WEBHOOK_URL (the public HTTPS URL) and "
+            "REFORMBOT_WEBHOOK_SECRET"
+        )
+    path = settings.webhook_url.split("://", 1)[1].partition("/")[2]
+    application.run_webhook(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=path,
+        webhook_url=settings.webhook_url,
+        secret_token=settings.webhook_secret.get_secret_value(),
+        allowed_updates=Update.ALL_TYPES,
+    )

@@ -1,0 +1,54 @@
+"""Free-text questions: the core's answer as Telegram HTML, with its citation, 👍/👎 buttons
+and, for an answer quoted from an article, a button to read the whole passage."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.ext import ContextTypes
+
+from bot.i18n import translations
+from bot.reading import full_passage
+from handlers.render import answer_html, answer_keyboard, sections_html
+from handlers.send import patiently, send_chunks, send_html
+from handlers.services import chosen_lang, services, user_lang
+
+# Telegram's own limit for a message; a longer text (a forwarded document, a webhook we did
+# not expect) is answered from its beginning rather than analysed whole.
+MAX_QUESTION = 4096
+EVENT_BUTTONS = 5
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a question in the user's chosen language, or else in the question's own."""
+    svc = services(context)
+    chat_id = update.effective_chat.id
+    user_lang(update, context)  # stores the user, so their vote has someone to belong to
+    question = update.effective_message.text[:MAX_QUESTION]
+    await patiently(lambda: context.bot.send_chat_action(chat_id, ChatAction.TYPING))
+    now = svc.clock()
+    answer = svc.assistant.ask(question, lang=chosen_lang(update, context), now=now)
+    exchange_id = svc.users.record_exchange(update.effective_user.id, question, answer, now)
+    readable = answer.intent == "search" and answer.answered and bool(answer.sources)
+    events = [(e.id, e.title) for e in answer.events[:EVENT_BUTTONS]]
+    markup = answer_keyboard(exchange_id, answer.lang, readable=readable, events=events)
+    await send_chunks(context, chat_id, answer_html(answer), markup)
+
+
+async def read_passage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "read the full passage" button (full:<exchange>): send the passage unabridged."""
+    query = update.callback_query
+    svc = services(context)
+    lang = user_lang(update, context)
+    exchange = svc.users.exchange(int(query.data.split(":")[1]), update.effective_user.id)
+    sections = exchange and full_passage(
+        svc.assistant.knowledge(), exchange.source_path or "", exchange.question, exchange.lang
+    )
+    if not sections:
+        _ = translations(lang).gettext
+        await patiently(lambda: query.answer(_("That entry is no longer available.")))
+        return
+    await patiently(query.answer)
+    for chunk in sections_html(sections):
+        if await send_html(context, update.effective_chat.id, chunk) is None:
+            return

@@ -1,0 +1,105 @@
+"""/events, /trainings and /partners: lists paged with buttons, each entry opening its card.
+
+Paging edits the list in place (the chat does not fill up with pages); a card is a new message
+so the list stays where it was. An event card offers Add to calendar and Remind me.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.catalog import Listing, can_add_to_calendar, card, find_record, page
+from bot.i18n import translations
+from handlers.render import card_html, card_keyboard, page_keyboard
+from handlers.send import patiently, send_html
+from handlers.services import services, user_lang
+
+
+def _listing_text(what: Listing, upcoming: bool, has_records: bool, lang: str) -> str:
+    _ = translations(lang).gettext
+    hint = _("Tap one for details.")
+    if what == "events" and upcoming:
+        lines = [_("Upcoming events"), _("Soonest first.") + " " + hint]
+    elif what == "events":
+        lines = [_("Nothing is scheduled at the moment.")]
+        if has_records:
+            lines.append(_("The most recent ones were:"))
+    elif what == "trainings":
+        lines = [_("Trainings"), _("Newest first.") + " " + hint]
+    else:
+        lines = [_("Partner organisations"), hint]
+    return "\n".join([f"<b>{escape(lines[0])}</b>", *map(escape, lines[1:])])
+
+
+def _listing(context: ContextTypes.DEFAULT_TYPE, what: Listing, number: int, lang: str):
+    svc = services(context)
+    shown = page(svc.assistant.knowledge(), what, number, svc.clock(), lang)
+    text = _listing_text(what, shown.upcoming, bool(shown.records), lang)
+    return text, page_keyboard(shown, what, lang)
+
+
+async def show_listing(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, what: Listing, number: int, lang: str
+) -> None:
+    text, markup = _listing(context, what, number, lang)
+    await send_html(context, chat_id, text, markup)
+
+
+async def show_card(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, record_id: str, lang: str
+) -> None:
+    svc = services(context)
+    record = find_record(svc.assistant.knowledge(), record_id)
+    if record is None:
+        _ = translations(lang).gettext
+        await send_html(context, chat_id, escape(_("That entry is no longer available.")))
+        return
+    text = card_html(card(record, lang, svc.zone))
+    markup = card_keyboard(record, lang, calendar=can_add_to_calendar(record))
+    await send_html(context, chat_id, text, markup)
+
+
+async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List upcoming events, or say nothing is scheduled and show the latest."""
+    await show_listing(context, update.effective_chat.id, "events", 0, user_lang(update, context))
+
+
+async def trainings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List trainings, newest first."""
+    lang = user_lang(update, context)
+    await show_listing(context, update.effective_chat.id, "trainings", 0, lang)
+
+
+async def partners(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List partner organisations."""
+    lang = user_lang(update, context)
+    await show_listing(context, update.effective_chat.id, "partners", 0, lang)
+
+
+async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A list button (list:<what>:<page>): edit the list message to show that page."""
+    query = update.callback_query
+    lang = user_lang(update, context)
+    _prefix, what, number = query.data.split(":")
+    await patiently(query.answer)
+    text, markup = _listing(context, what, int(number), lang)
+    try:
+        await patiently(
+            lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        )
+    except BadRequest as exc:
+        if "not modified" not in exc.message:  # a double tap: the page is already shown
+            raise
+
+
+async def open_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A record button (card:<id>): send its detail card."""
+    query = update.callback_query
+    await patiently(query.answer)
+    lang = user_lang(update, context)
+    await show_card(context, update.effective_chat.id, query.data.split(":", 1)[1], lang)

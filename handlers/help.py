@@ -1,0 +1,54 @@
+"""/help: what the bot can do, with questions to copy."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import translations
+from handlers.render import menu_keyboard
+from handlers.send import patiently, send_html
+from handlers.services import user_lang
+
+
+def help_text(lang: str, bot_username: str) -> str:
+    _ = translations(lang).gettext
+    examples = (
+        _("Which workshops are coming up?"),
+        _("What trainings were held for municipal employees?"),
+        _("Which international organisations are partners?"),
+    )
+    commands = (
+        ("/events", _("upcoming workshops and sessions")),
+        ("/trainings", _("trainings held so far")),
+        ("/partners", _("partner organisations")),
+        ("/language", _("change the language I answer in")),
+    )
+    title = _("What I can do")
+    lines = [
+        f"<b>{escape(title)}</b>",
+        escape(_("Ask a question in your own words, in any of my languages. For example:")),
+        *(f"• <i>{escape(example)}</i>" for example in examples),
+        "",
+        *(f"{command} — {escape(description)}" for command, description in commands),
+        "",
+        escape(_("Under each answer, tap 👍 or 👎 to tell us whether it helped.")),
+        escape(
+            _("In any chat, type @{bot} and a question to share an answer.").format(
+                bot=bot_username
+            )
+        ),
+    ]
+    return "\n".join(lines)
+
+
+async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help, or the Help button of the welcome message."""
+    lang = user_lang(update, context)
+    if update.callback_query:
+        await patiently(update.callback_query.answer)
+    markup = InlineKeyboardMarkup(menu_keyboard(lang))
+    text = help_text(lang, context.bot.username)
+    await send_html(context, update.effective_chat.id, text, markup)

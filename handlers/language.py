@@ -1,0 +1,44 @@
+"""/language: the user picks the language every reply is written in; it is stored."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import translations
+from bot.text.detect import SUPPORTED
+from handlers.render import language_keyboard, menu_keyboard
+from handlers.send import patiently, send_html
+from handlers.services import services, user_lang
+
+
+async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offer the languages as buttons."""
+    _ = translations(user_lang(update, context)).gettext
+    await send_html(
+        context,
+        update.effective_chat.id,
+        escape(_("Choose the language I should answer in:")),
+        InlineKeyboardMarkup(language_keyboard()),
+    )
+
+
+async def choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A language button (lang:<tag>): store the choice and confirm in the new language."""
+    query = update.callback_query
+    tag = query.data.split(":", 1)[1]
+    if tag not in SUPPORTED:
+        await patiently(query.answer)
+        return
+    user_lang(update, context)  # make sure the user is stored before the choice is
+    services(context).users.choose_language(update.effective_user.id, tag)
+    _ = translations(tag).gettext
+    await patiently(query.answer)
+    await send_html(
+        context,
+        update.effective_chat.id,
+        escape(_("From now on I will answer in English.")),
+        InlineKeyboardMarkup(menu_keyboard(tag)),
+    )

@@ -1,0 +1,186 @@
+"""Core results as Telegram messages: HTML text, message splitting and inline keyboards.
+
+Everything that comes from content (answers, record fields, user input) is escaped here, and
+only here: a stray ``<`` or ``&`` in an article would otherwise make Telegram refuse the whole
+reply. Sections are rendered one by one so that a long reply can be split between them
+without ever cutting through a tag.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.answers import Answer, Section
+from bot.catalog import Listing, Page
+from bot.i18n import translations
+from bot.records import ProjectRecord
+
+MAX_MESSAGE = 4096
+# The language menu shows each language in its own name, whatever the reader's language.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "ka": "ქართული",
+    "uz-Latn": "Oʻzbekcha",
+    "uz-Cyrl": "Ўзбекча",
+    "el": "Ελληνικά",
+    "ru": "Русский",
+}
+
+
+def section_html(section: Section) -> str:
+    match section.kind:
+        case "heading":
+            return f"<b>{escape(section.text)}</b>"
+        case "item":
+            details = "".join(f"\n    {escape(line)}" for line in section.lines)
+            return f"• <b>{escape(section.text)}</b>{details}"
+        case "quote":
+            body = escape("\n".join(section.lines))
+            return f"{escape(section.text)}\n<blockquote>{body}</blockquote>"
+        case "source":
+            return f"<i>{escape(section.text)}</i>"
+    return escape(section.text)
+
+
+def _units(text: str) -> int:
+    """Telegram measures length in UTF-16 code units; the markup counts here too, to be safe."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(block: str, limit: int) -> list[str]:
+    """A single block longer than a message: cut plain text at line, then word boundaries."""
+    pieces, current = [], ""
+    for word in block.replace("\n", "\n ").split(" "):
+        candidate = f"{current} {word}" if current else word
+        if _units(candidate) > limit and current:
+            pieces.append(current)
+            candidate = word
+        while _units(candidate) > limit:  # one "word" longer than a message
+            pieces.append(candidate[: limit // 2])
+            candidate = candidate[limit // 2 :]
+        current = candidate
+    return [*pieces, current] if current else pieces
+
+
+def split_message(blocks: list[str], limit: int = MAX_MESSAGE) -> list[str]:
+    """Join blocks with blank lines into as few messages as fit, breaking only between them."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        candidate = f"{current}\n\n{block}" if current else block
+        if _units(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            messages.append(current)
+        if _units(block) <= limit:
+            current = block
+        else:
+            *whole, current = _cut(block, limit)
+            messages += whole
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _oversized(section: Section, limit: int) -> list[Section]:
+    """A quote or item too long for one message becomes plain text parts that can be cut."""
+    if _units(section_html(section)) <= limit:
+        return [section]
+    return [Section("text", section.text), *(Section("text", line) for line in section.lines)]
+
+
+def sections_html(sections: list[Section], limit: int = MAX_MESSAGE) -> list[str]:
+    blocks = [section_html(s) for section in sections for s in _oversized(section, limit)]
+    return split_message(blocks, limit)
+
+
+def answer_html(answer: Answer) -> list[str]:
+    return sections_html(answer.sections)
+
+
+def card_html(sections: list[Section]) -> str:
+    return "\n".join(section_html(s) for s in sections)
+
+
+# -- keyboards ---------------------------------------------------------------------------------
+
+
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=data)
+
+
+def language_keyboard() -> list[list[InlineKeyboardButton]]:
+    buttons = [_button(name, f"lang:{tag}") for tag, name in LANGUAGE_NAMES.items()]
+    return [buttons[:3], buttons[3:]]
+
+
+def menu_keyboard(lang: str) -> list[list[InlineKeyboardButton]]:
+    _ = translations(lang).gettext
+    return [
+        [_button(_("📅 Events"), "list:events:0"), _button(_("🎓 Trainings"), "list:trainings:0")],
+        [_button(_("🤝 Partners"), "list:partners:0"), _button(_("❓ Help"), "help")],
+    ]
+
+
+def welcome_keyboard(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(language_keyboard() + menu_keyboard(lang))
+
+
+def page_keyboard(page: Page, what: Listing, lang: str) -> InlineKeyboardMarkup:
+    """One button per record on the page, then ◀ n/N ▶ when there is more than one page."""
+    rows = [[_button(r.name[lang][:60], f"card:{r.id}")] for r in page.records]
+    if page.count > 1:
+        nav = []
+        if page.has_previous:
+            nav.append(_button("◀", f"list:{what}:{page.number - 1}"))
+        nav.append(_button(f"{page.number + 1}/{page.count}", "noop"))
+        if page.has_next:
+            nav.append(_button("▶", f"list:{what}:{page.number + 1}"))
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)
+
+
+def card_keyboard(record: ProjectRecord, lang: str, *, calendar: bool) -> InlineKeyboardMarkup:
+    _ = translations(lang).gettext
+    rows = []
+    if record.kind == "event":
+        row = [_button(_("🔔 Remind me"), f"remind:{record.id}")]
+        if calendar:
+            row.insert(0, _button(_("📆 Add to calendar"), f"ics:{record.id}"))
+        rows.append(row)
+    if record.registration:
+        rows.append([InlineKeyboardButton(_("✍️ Register"), url=record.registration)])
+    return InlineKeyboardMarkup(rows)
+
+
+def answer_keyboard(
+    exchange_id: int, lang: str, *, readable: bool, events: list[tuple[str, str]]
+) -> InlineKeyboardMarkup:
+    """👍/👎 under every answer; "read the passage" under answers quoted from an article; a
+    button per event an answer lists, opening its card."""
+    _ = translations(lang).gettext
+    rows = [[_button(f"📅 {title[:60]}", f"card:{event_id}")] for event_id, title in events]
+    if readable:
+        rows.append([_button(_("📖 Read the full passage"), f"full:{exchange_id}")])
+    rows.append([_button("👍", f"vote:{exchange_id}:1"), _button("👎", f"vote:{exchange_id}:-1")])
+    return InlineKeyboardMarkup(rows)
+
+
+def voted_keyboard(
+    markup: InlineKeyboardMarkup | None, exchange_id: int, value: int
+) -> InlineKeyboardMarkup:
+    """The same keyboard with the chosen vote ticked, so the user sees it was counted."""
+    chosen = f"vote:{exchange_id}:{value}"
+    rows = []
+    for row in markup.inline_keyboard if markup else ():
+        new_row = []
+        for button in row:
+            label = button.text.removesuffix(" ✓")
+            if button.callback_data == chosen:
+                label += " ✓"
+            new_row.append(InlineKeyboardButton(label, callback_data=button.callback_data))
+        rows.append(new_row)
+    return InlineKeyboardMarkup(rows)

@@ -1,0 +1,97 @@
+"""Calls to Telegram that survive what Telegram does under load.
+
+A reply must not be lost to a flood wait or a timeout, and a user who blocked the bot must not
+make a handler fail: ``RetryAfter`` is waited out, timeouts are retried with back-off, both a
+bounded number of times; ``Forbidden`` marks the user blocked and gives up quietly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TypeVar
+
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, RetryAfter, TimedOut
+from telegram.ext import ContextTypes
+from telegram.warnings import PTBDeprecationWarning
+
+from handlers.services import services
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 4
+# A flood wait longer than this is not waited out inside a reply: the user would be better
+# served by the error apology than by an answer minutes later.
+MAX_WAIT = 60.0
+BACKOFF = 0.5
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+T = TypeVar("T")
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+async def patiently(call: Callable[[], Awaitable[T]]) -> T:
+    """Run one Bot API call, waiting out flood control and retrying timeouts."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await call()
+        except RetryAfter as exc:
+            wait = retry_seconds(exc)
+            if attempt == ATTEMPTS or wait > MAX_WAIT:
+                raise
+            log.warning("flood control: waiting %.0f s before retrying", wait)
+            await asyncio.sleep(wait)
+        except TimedOut:
+            if attempt == ATTEMPTS:
+                raise
+            await asyncio.sleep(BACKOFF * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")
+
+
+async def send_html(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """Send one HTML message; None if the user has blocked the bot (now marked as such)."""
+    try:
+        return await patiently(
+            lambda: context.bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=NO_PREVIEW,
+            )
+        )
+    except Forbidden:
+        log.info("chat %s has blocked the bot; marked inactive", chat_id)
+        services(context).users.mark_blocked(chat_id)
+        return None
+
+
+async def send_chunks(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    chunks: list[str],
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """Send a long reply in order; the buttons go under its last part."""
+    last = None
+    for number, chunk in enumerate(chunks, 1):
+        last = await send_html(context, chat_id, chunk, markup if number == len(chunks) else None)
+        if last is None:
+            return None
+    return last

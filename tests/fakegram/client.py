@@ -1,0 +1,120 @@
+"""Users of the fake Telegram: they write, tap buttons and type inline queries, and read what
+the bot sent them — the way a test of a chat bot should read (push a message, pop the reply)."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+from tests.fakegram.server import FakeTelegram, SentMessage
+
+REPLY_TIMEOUT = 20.0
+_ids = itertools.count(1)
+
+
+class TelegramUser:
+    def __init__(
+        self,
+        server: FakeTelegram,
+        user_id: int,
+        first_name: str = "Nino",
+        language_code: str | None = "en",
+    ) -> None:
+        self.server = server
+        self.id = user_id
+        self.first_name = first_name
+        self.language_code = language_code
+        self.chat = server.private_chat(user_id, first_name)
+        self._read = 0  # how many of the bot's messages to this chat were already popped
+
+    def _from(self) -> dict:
+        return self.server.user_dict(self.id, self.first_name, self.language_code)
+
+    def _message(self, **content: object) -> dict:
+        return {
+            "message_id": self.server.next_message_id(),
+            "date": int(time.time()),
+            "chat": self.chat,
+            "from": self._from(),
+            **content,
+        }
+
+    async def send(self, text: str) -> None:
+        """Type ``text`` and send it; a leading /command is marked as Telegram marks it."""
+        content: dict[str, object] = {"text": text}
+        if text.startswith("/"):
+            command = text.split()[0]
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        await self.server.push_update({"message": self._message(**content)})
+
+    async def send_sticker(self) -> None:
+        sticker = {
+            "file_id": "CAACAgIAAxkBAAI",
+            "file_unique_id": "AgADsticker",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "👍",
+        }
+        await self.server.push_update({"message": self._message(sticker=sticker)})
+
+    async def press(self, message: SentMessage, label: str) -> str:
+        """Tap the inline button labelled ``label`` under ``message``; returns the query id."""
+        data = message.button(label)["callback_data"]
+        return await self.press_data(message, data)
+
+    async def press_data(self, message: SentMessage, data: str) -> str:
+        query_id = f"cq{next(_ids)}"
+        self.server.callback_answers[query_id] = None
+        await self.server.push_update(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": self._from(),
+                    "message": self.server._message_dict(message),
+                    "chat_instance": f"ci{self.id}",
+                    "data": data,
+                }
+            }
+        )
+        return query_id
+
+    async def inline(self, query: str) -> list[dict]:
+        """Type ``@bot query`` in some chat and wait for the offered results."""
+        query_id = f"iq{next(_ids)}"
+        self.server.inline_answers[query_id] = None
+        await self.server.push_update(
+            {"inline_query": {"id": query_id, "from": self._from(), "query": query, "offset": ""}}
+        )
+        return await self.server.wait_for(lambda: self.server.inline_answers[query_id], 20)
+
+    async def callback_answer(self, query_id: str) -> dict:
+        """What the bot answered to a button tap (the small toast the app shows)."""
+        return await self.server.wait_for(
+            lambda: self.server.callback_answers.get(query_id), REPLY_TIMEOUT
+        )
+
+    async def reply(self, timeout: float = REPLY_TIMEOUT) -> SentMessage:
+        """The next message the bot sent to this chat."""
+        return (await self.replies(1, timeout))[0]
+
+    async def replies(self, count: int, timeout: float = REPLY_TIMEOUT) -> list[SentMessage]:
+        def arrived() -> list[SentMessage] | None:
+            mine = self.server.messages_to(self.id)
+            return (
+                mine[self._read : self._read + count] if len(mine) >= self._read + count else None
+            )
+
+        messages = await self.server.wait_for(arrived, timeout)
+        self._read += count
+        return messages
+
+    async def edited(self, message: SentMessage, edits: int = 1) -> SentMessage:
+        """Wait until ``message`` has been edited ``edits`` times in all."""
+        await self.server.wait_for(lambda: message.edits >= edits, REPLY_TIMEOUT)
+        return message
+
+    def unread(self) -> list[SentMessage]:
+        return self.server.messages_to(self.id)[self._read :]

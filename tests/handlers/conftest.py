@@ -1,0 +1,94 @@
+"""A running bot for each test: the fake Bot API server on 127.0.0.1 and the real
+python-telegram-bot Application polling it, wired by the same composition root as production."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import SecretStr
+from telegram import Update
+from telegram.ext import Application
+
+from bot.service import Assistant
+from bot.settings import Settings
+from handlers.app import build_application
+from tests.fakegram.client import TelegramUser
+from tests.fakegram.server import FakeTelegram
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+_user_ids = itertools.count(100_001)
+
+
+@dataclass
+class Clock:
+    """The bot's idea of now; tests move it to see upcoming or past events."""
+
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Bot:
+    server: FakeTelegram
+    application: Application
+    clock: Clock
+    assistant: Assistant
+
+    def user(self, language_code: str | None = "en", first_name: str = "Nino") -> TelegramUser:
+        """A new Telegram user (a fresh id, so tests sharing a database do not meet)."""
+        return TelegramUser(self.server, next(_user_ids), first_name, language_code)
+
+
+def bot_settings(settings: Settings, server: FakeTelegram, **changes: object) -> Settings:
+    return settings.model_copy(
+        update={
+            "telegram_bot_token": SecretStr(TOKEN),
+            "telegram_api_base_url": server.url,
+            **changes,
+        }
+    )
+
+
+@asynccontextmanager
+async def running_bot(
+    settings: Settings, assistant: Assistant, clock: Clock, server: FakeTelegram | None = None
+) -> AsyncIterator[Bot]:
+    """Start the Application as ``run_polling`` does (post_init included) and stop it after."""
+    own_server = server is None
+    server = server or FakeTelegram(TOKEN)
+    if own_server:
+        await server.start()
+    application = build_application(bot_settings(settings, server), assistant, clock=clock)
+    await application.initialize()
+    await application.post_init(application)
+    await application.updater.start_polling(
+        timeout=5, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+    )
+    await application.start()
+    try:
+        yield Bot(server, application, clock, assistant)
+    finally:
+        await server.release_pollers()
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        if own_server:
+            await server.stop()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def bot(settings: Settings, assistant: Assistant, clock: Clock) -> AsyncIterator[Bot]:
+    async with running_bot(settings, assistant, clock) as running:
+        yield running
