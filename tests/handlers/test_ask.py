@@ -1,0 +1,96 @@
+"""A free-text question is answered in Telegram HTML with its citation and feedback buttons."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.models import Exchange
+from tests.handlers.conftest import Bot
+
+
+async def test_question_is_answered_with_a_citation(bot: Bot) -> None:
+    user = bot.user("en")
+    await user.send("Who supported the study visit to France?")
+    reply = await user.reply()
+    assert "Source:" in reply.text
+    assert "knowledge/articles/" in reply.text
+    assert "<blockquote>" in reply.html  # the quote, marked up as Telegram shows quotes
+    assert (user.id, "typing") in bot.server.chat_actions
+    labels = [b["text"] for b in reply.buttons]
+    assert "👍" in labels and "👎" in labels
+
+
+async def test_full_passage_button_sends_the_passage_unabridged(bot: Bot) -> None:
+    user = bot.user("en")
+    await user.send("How many employees of Khobi municipality were trained?")
+    answer = await user.reply()
+    await user.press(answer, "Read the full passage")
+    passage = await user.reply()
+    assert "Source:" in passage.text
+    quoted = answer.text.split("“")[1].split("”")[0] if "“" in answer.text else ""
+    assert len(passage.text) > len(quoted)
+    assert "30" in passage.text
+
+
+async def test_a_question_in_russian_is_answered_in_russian(bot: Bot) -> None:
+    user = bot.user("en")  # the app's language does not override the question's
+    await user.send("Кто поддержал учебный визит во Францию?")
+    reply = await user.reply()
+    assert "Источник:" in reply.text
+
+
+async def test_off_topic_question_gets_i_dont_know_with_examples(bot: Bot) -> None:
+    user = bot.user("en")
+    await user.send("What will the weather be in Paris tomorrow?")
+    reply = await user.reply()
+    assert reply.text.startswith("Sorry, I don't know the answer to that.")
+    assert "Which workshops are coming up?" in reply.text
+
+
+async def test_markup_in_a_question_cannot_break_the_reply(bot: Bot) -> None:
+    user = bot.user("en")
+    await user.send("<b>trainings</b> & <script>alert(1)</script> in Khobi?")
+    reply = await user.reply()
+    assert reply.text
+    assert not bot.server.rejected
+
+
+async def test_five_thousand_character_question_gets_a_reply_within_limits(bot: Bot) -> None:
+    user = bot.user("en")
+    question = ("Which trainings were held for municipal employees in Khobi? " * 90)[:5000]
+    assert len(question) == 5000
+    await user.send(question)
+    replies = [await user.reply()]
+    replies += user.unread()
+    assert all(len(r.text) <= 4096 for r in replies)
+    assert "Khobi" in replies[0].text
+    assert not bot.server.rejected
+
+
+async def test_the_question_is_stored_with_the_vote(bot: Bot) -> None:
+    user = bot.user("en")
+    await user.send("Who supported the study visit to France?")
+    answer = await user.reply()
+    query_id = await user.press(answer, "👍")
+    toast = await user.callback_answer(query_id)
+    assert toast["text"] == "Thank you! Your feedback helps us improve."
+    await user.edited(answer)
+    assert "👍 ✓" in [b["text"] for b in answer.buttons]
+    with bot.assistant.sessions() as session:
+        row = session.scalars(select(Exchange).where(Exchange.user_id == user.id)).one()
+    assert (row.question, row.vote) == ("Who supported the study visit to France?", 1)
+
+
+async def test_changing_a_vote_replaces_it(bot: Bot) -> None:
+    user = bot.user("en")
+    await user.send("Which international organisations are partners?")
+    answer = await user.reply()
+    await user.callback_answer(await user.press(answer, "👍"))
+    await user.edited(answer, 1)
+    await user.callback_answer(await user.press(answer, "👎"))
+    await user.edited(answer, 2)
+    labels = [b["text"] for b in answer.buttons]
+    assert "👎 ✓" in labels and "👍" in labels
+    with bot.assistant.sessions() as session:
+        votes = session.scalars(select(Exchange.vote).where(Exchange.user_id == user.id)).all()
+    assert votes == [-1]

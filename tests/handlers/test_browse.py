@@ -1,0 +1,142 @@
+"""/events, /trainings and /partners: paged lists, detail cards, calendar files, reminders."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from bot.models import ReminderRequest
+from bot.service import Assistant
+from bot.settings import Settings
+from bot.text.detect import SUPPORTED
+from tests.handlers.conftest import Bot, Clock, running_bot
+
+UPCOMING = 7
+
+
+def _six(text: str) -> dict[str, str]:
+    return {lang: f"{text} ({lang})" for lang in SUPPORTED}
+
+
+@pytest.fixture
+async def planned(
+    knowledge_copy: Path, tmp_path: Path, settings: Settings, clock: Clock
+) -> AsyncIterator[Bot]:
+    """The shipped knowledge plus a staff file of seven workshops in March 2027."""
+    events = [
+        {
+            "id": f"planned-workshop-{day}",
+            "kind": "event",
+            "type": "workshop",
+            "name": _six(f"Planned workshop on day {day}"),
+            "summary": _six("Service design for municipal staff"),
+            "timezone": "Asia/Tbilisi",
+            "start": f"2027-03-{day:02d}T10:00:00+04:00",
+            "end": f"2027-03-{day:02d}T13:00:00+04:00",
+            "place": _six("Tbilisi City Hall"),
+            "registration": "https://example.org/register",
+            "source": "002_3054af4f405343fe.txt",
+        }
+        for day in range(10, 10 + UPCOMING)
+    ]
+    (knowledge_copy / "records" / "planned.yaml").write_text(
+        yaml.safe_dump(events, allow_unicode=True), encoding="utf-8"
+    )
+    own = Settings(data_dir=tmp_path / "planned", knowledge_dir=knowledge_copy, _env_file=None)
+    clock.now = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
+    async with running_bot(settings, Assistant(own), clock) as running:
+        yield running
+
+
+async def test_events_are_paged_soonest_first(planned: Bot) -> None:
+    user = planned.user("en")
+    await user.send("/events")
+    listing = await user.reply()
+    assert listing.text.startswith("Upcoming events")
+    names = [b["text"] for b in listing.buttons if b["callback_data"].startswith("card:")]
+    assert names == [f"Planned workshop on day {d} (en)" for d in range(10, 15)]
+    assert "1/2" in [b["text"] for b in listing.buttons]
+    await user.press(listing, "▶")
+    await user.edited(listing)
+    names = [b["text"] for b in listing.buttons if b["callback_data"].startswith("card:")]
+    assert names == ["Planned workshop on day 15 (en)", "Planned workshop on day 16 (en)"]
+    assert "▶" not in [b["text"] for b in listing.buttons]
+    await user.press(listing, "◀")
+    await user.edited(listing, 2)
+    assert "Planned workshop on day 10 (en)" in [b["text"] for b in listing.buttons]
+
+
+async def test_event_card_shows_local_time_and_offers_calendar_and_reminder(planned: Bot) -> None:
+    user = planned.user("ru")
+    await user.send("/events")
+    listing = await user.reply()
+    await user.press(listing, "day 12")
+    card = await user.reply()
+    assert card.text.startswith("Planned workshop on day 12 (ru)")
+    assert "12 марта 2027" in card.text and "10:00" in card.text and "13:00" in card.text
+    assert "Tbilisi City Hall (ru)" in card.text
+    assert card.button("✍️")["url"] == "https://example.org/register"
+    await user.press(card, "📆")
+    ics = await user.reply()
+    assert ics.document["file_name"] == "planned-workshop-12.ics"
+    content = ics.document["content"].decode()
+    assert "DTSTART:20270312T060000Z" in content and "DTEND:20270312T090000Z" in content
+    assert "SUMMARY:Planned workshop on day 12 (ru)" in content
+    query = await user.press(card, "🔔")
+    assert (await user.callback_answer(query))["show_alert"] is True
+    with planned.assistant.sessions() as session:
+        asked = session.scalars(
+            select(ReminderRequest.event_key).where(ReminderRequest.user_id == user.id)
+        ).all()
+    assert asked == ["planned-workshop-12"]
+
+
+async def test_deep_link_opens_an_event_card(planned: Bot) -> None:
+    user = planned.user("en")
+    await user.send("/start event_planned-workshop-13")
+    card = await user.reply()
+    assert card.text.startswith("Planned workshop on day 13 (en)")
+
+
+async def test_nothing_upcoming_shows_the_most_recent_events(bot: Bot) -> None:
+    bot.clock.now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    user = bot.user("en")
+    await user.send("/events")
+    listing = await user.reply()
+    assert listing.text.startswith("Nothing is scheduled at the moment.")
+    assert "The most recent ones were:" in listing.text
+    first = listing.buttons[0]
+    assert first["callback_data"] == "card:gr-innovation-workshop-2021-07-27"
+    await user.press(listing, first["text"])
+    card = await user.reply()
+    assert "July 27, 2021" in card.text
+    query = await user.press(card, "🔔")
+    assert (await user.callback_answer(query))["text"] == "This event has already taken place."
+
+
+async def test_partners_list_and_card(bot: Bot) -> None:
+    user = bot.user("en")
+    await user.send("/partners")
+    listing = await user.reply()
+    assert listing.text.startswith("Partner organisations")
+    names = [b["text"] for b in listing.buttons if b["callback_data"].startswith("card:")]
+    assert names == sorted(names, key=str.casefold) and len(names) == 5
+    await user.press(listing, names[0])
+    card = await user.reply()
+    assert card.text.startswith(names[0])
+    assert "📆" not in str(card.buttons) and "🔔" not in str(card.buttons)
+
+
+async def test_trainings_in_georgian(bot: Bot) -> None:
+    user = bot.user("ka")
+    await user.send("/trainings")
+    listing = await user.reply()
+    assert listing.text.startswith("ტრენინგები")
+    await user.press(listing, listing.buttons[0]["text"])
+    card = await user.reply()
+    assert card.text.startswith(listing.buttons[0]["text"])

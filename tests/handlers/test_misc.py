@@ -1,0 +1,87 @@
+"""Stickers, the localized command menu, inline mode and errors, as a user meets them."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes, MessageHandler, filters
+
+from tests.handlers.conftest import Bot
+
+
+async def test_sticker_gets_a_friendly_hint(bot: Bot) -> None:
+    user = bot.user("en")
+    await user.send_sticker()
+    reply = await user.reply()
+    assert reply.text.startswith("I can only read text.")
+
+
+async def test_command_menu_is_published_for_every_language(bot: Bot) -> None:
+    menus = bot.server.commands
+    assert set(menus) == {
+        ("default", ""),
+        *(("default", c) for c in ("en", "ka", "uz", "el", "ru")),
+    }
+    assert [c["command"] for c in menus[("default", "ru")]] == [
+        "start", "events", "trainings", "partners", "language", "help"
+    ]  # fmt: skip
+    descriptions = {code: menus[("default", code)][1]["description"] for code in ("en", "ru")}
+    assert descriptions["en"] == "upcoming workshops and sessions"
+    assert descriptions["ru"] != descriptions["en"]
+
+
+async def test_inline_query_offers_an_answer_to_share(bot: Bot) -> None:
+    user = bot.user("en")
+    results = await user.inline("Who supported the study visit to France?")
+    assert results[0]["id"] == "answer"
+    assert "Source:" in results[0]["shown_text"]
+
+
+async def test_empty_inline_query_offers_events(bot: Bot) -> None:
+    from datetime import UTC, datetime
+
+    bot.clock.now = datetime(2021, 7, 15, 9, 0, tzinfo=UTC)
+    user = bot.user("en")
+    results = await user.inline("")
+    assert [r["id"] for r in results] == [
+        "e:gr-innovation-workshop-2021-07-19",
+        "e:gr-innovation-workshop-2021-07-27",
+    ]
+
+
+async def test_a_failing_handler_gets_an_apology_and_the_bot_goes_on(bot: Bot) -> None:
+    async def explode(_update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        raise RuntimeError("a bug in some handler")
+
+    bot.application.add_handler(MessageHandler(filters.Regex("^boom$"), explode), group=-1)
+    user = bot.user("ka")
+    await user.send("boom")
+    apology = await user.reply()
+    assert apology.text != "Sorry, something went wrong on my side. Please try again in a moment."
+    assert apology.text  # in Georgian, from the catalog
+    await user.send("/help")
+    assert "/events" in (await user.reply()).text
+
+
+async def test_blocked_user_is_marked_and_others_are_still_served(bot: Bot) -> None:
+    blocked, other = bot.user("en"), bot.user("en")
+    bot.server.blocked.add(blocked.id)
+    await blocked.send("/start")
+    await bot.server.wait_for(lambda: bot.assistant and _is_blocked(bot, blocked.id), 10)
+    await other.send("/start")
+    assert (await other.reply()).text.startswith("Hello")
+    assert ("sendMessage", "Forbidden: bot was blocked by the user") in bot.server.rejected
+
+
+def _is_blocked(bot: Bot, user_id: int) -> bool:
+    from handlers.services import KEY
+
+    return bot.application.bot_data[KEY].users.is_blocked(user_id)
+
+
+async def test_flood_wait_is_honoured_and_the_reply_still_arrives(bot: Bot) -> None:
+    user = bot.user("en")
+    bot.server.flood(retry_after=1, times=1, chat_id=user.id)
+    await user.send("/start")
+    reply = await user.reply()
+    assert reply.text.startswith("Hello")
+    assert ("sendMessage", "Too Many Requests: retry after 1") in bot.server.rejected
