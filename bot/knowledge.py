@@ -1,21 +1,31 @@
 """The knowledge base in memory: articles, passages and records, and the index over them.
 
 Built from the database, never from files, so every process (command line, bot replicas)
-answers from what was last ingested successfully.
+answers from what was last ingested successfully. The index is the expensive part; it is kept
+on disk (bot.search.store) under a key naming the stored knowledge version and the documents it
+covers, so a restart, or another process on the same machine, loads it instead of rebuilding.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.ingest.loader import stored_version
+from bot.ingest.loader import record_index_text, stored_version
 from bot.models import Article, Passage, Record
 from bot.records import ProjectRecord
 from bot.search.index import SearchIndex
+from bot.search.spelling import Spelling
+from bot.search.store import IndexStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -44,7 +54,13 @@ class KnowledgeBase:
     passages: list[PassageInfo]
     records: list[ProjectRecord]
     index: SearchIndex
-    articles_by_file: dict[str, list[ArticleInfo]]
+    spelling: Spelling
+    articles_by_file: dict[str, list[ArticleInfo]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.articles_by_file = {}
+        for article in self.articles:
+            self.articles_by_file.setdefault(article.file_name, []).append(article)
 
     def record_at(self, doc: int) -> ProjectRecord | None:
         offset = doc - len(self.passages)
@@ -56,9 +72,39 @@ class KnowledgeBase:
     def articles_of(self, record: ProjectRecord) -> list[ArticleInfo]:
         return [a for name in record.source for a in self.articles_by_file.get(name, [])]
 
+    def in_records(self, token: str) -> bool:
+        """Whether some record has ``token``: records are the last documents of the index."""
+        last = self.index.last_document(token)
+        return last is not None and last >= len(self.passages)
 
-def load_knowledge(session: Session, shown_root: str) -> KnowledgeBase:
-    """Everything ingested, with the index built over passages then records."""
+
+def document_texts(
+    articles: list[ArticleInfo], passages: list[PassageInfo], records: list[ProjectRecord]
+) -> Iterator[tuple[str, str]]:
+    """(text, language) of everything indexed, as ingestion analysed it."""
+    for article in articles:
+        yield article.title, article.lang
+    for passage in passages:
+        yield passage.text, passage.article.lang
+    for record in records:
+        yield from record_index_text(record)
+
+
+def index_key(version: str | None, passage_ids: list[int], record_ids: list[int]) -> str:
+    """Names one index exactly: the knowledge version (which includes the analysis version)
+    and the database rows in index order, which differ when a database is rebuilt."""
+    digest = hashlib.sha256(f"{version}\n".encode())
+    digest.update(np.array(passage_ids, dtype=np.int64).tobytes())
+    digest.update(b"\n")
+    digest.update(np.array(record_ids, dtype=np.int64).tobytes())
+    return digest.hexdigest()[:32]
+
+
+def load_knowledge(
+    session: Session, shown_root: str, store: IndexStore | None = None
+) -> KnowledgeBase:
+    """Everything ingested, with the index over passages then records: loaded from ``store``
+    when it holds this knowledge's index, otherwise built from the stored tokens (and saved)."""
     articles: dict[int, ArticleInfo] = {}
     for row in session.scalars(select(Article).order_by(Article.id)):
         articles[row.id] = ArticleInfo(
@@ -70,29 +116,45 @@ def load_knowledge(session: Session, shown_root: str) -> KnowledgeBase:
             date=row.date,
         )
     passages: list[PassageInfo] = []
-    tokens: list[list[str]] = []
-    rows = session.execute(
-        select(Passage.article_id, Passage.text, Passage.tokens).order_by(
-            Passage.article_id, Passage.position
-        )
-    )
-    for article_id, text, passage_tokens in rows:
+    passage_ids: list[int] = []
+    order = (Passage.article_id, Passage.position)
+    for passage_id, article_id, text in session.execute(
+        select(Passage.id, Passage.article_id, Passage.text).order_by(*order)
+    ):
         article = articles[article_id]
         article.passages.append(len(passages))
         passages.append(PassageInfo(article, text))
-        tokens.append(passage_tokens.split())
+        passage_ids.append(passage_id)
     records: list[ProjectRecord] = []
-    for record in session.scalars(select(Record).order_by(Record.key)):
-        records.append(ProjectRecord.model_validate(record.data))
-        tokens.append(record.tokens.split())
-    by_file: dict[str, list[ArticleInfo]] = {}
-    for article in articles.values():
-        by_file.setdefault(article.file_name, []).append(article)
-    return KnowledgeBase(
-        version=stored_version(session),
-        articles=list(articles.values()),
-        passages=passages,
-        records=records,
-        index=SearchIndex(tokens),
-        articles_by_file=by_file,
-    )
+    record_ids: list[int] = []
+    for record_id, data in session.execute(select(Record.id, Record.data).order_by(Record.key)):
+        records.append(ProjectRecord.model_validate(data))
+        record_ids.append(record_id)
+    version = stored_version(session)
+    key = index_key(version, passage_ids, record_ids)
+    size = len(passages) + len(records)
+    loaded = _load_index(store, key, size) if store else None
+    if loaded is None:
+        tokens = [t.split() for t in session.scalars(select(Passage.tokens).order_by(*order))]
+        tokens += [t.split() for t in session.scalars(select(Record.tokens).order_by(Record.key))]
+        index = SearchIndex.build(tokens)
+        spelling = Spelling.build(document_texts(list(articles.values()), passages, records))
+        if store:
+            path = store.save(key, index.to_arrays() | spelling.to_arrays())
+            log.info("search index built and saved to %s", path)
+        loaded = index, spelling
+    return KnowledgeBase(version, list(articles.values()), passages, records, *loaded)
+
+
+def _load_index(store: IndexStore, key: str, size: int) -> tuple[SearchIndex, Spelling] | None:
+    arrays = store.load(key)
+    if arrays is None:
+        return None
+    try:
+        index, spelling = SearchIndex.from_arrays(arrays), Spelling.from_arrays(arrays)
+        if index.size != size:
+            raise ValueError(f"{index.size} documents, the knowledge has {size}")
+    except (KeyError, ValueError) as exc:
+        log.warning("index file for %s unusable (%s): rebuilding it", key, exc)
+        return None
+    return index, spelling

@@ -7,6 +7,7 @@ question is answered the same way everywhere.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,18 +26,32 @@ from bot.ingest.loader import (
 )
 from bot.ingest.problems import IngestError
 from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.search.store import IndexStore
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
+# How often a running assistant asks the database whether another process stored new knowledge.
+STORE_CHECK_SECONDS = 2.0
+
+
 class Assistant:
-    def __init__(self, settings: Settings, sessions: sessionmaker[Session] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session] | None = None,
+        *,
+        store_check_seconds: float = STORE_CHECK_SECONDS,
+    ) -> None:
         self.settings = settings
         self.sessions = sessions or make_sessionmaker(make_engine(settings))
+        self.index_store = IndexStore(settings.data_dir / "index")
+        self.store_check_seconds = store_check_seconds
         self._kb: KnowledgeBase | None = None
         self._checked: str | None = None  # the directory version last compared with the store
         self._signature: tuple | None = None  # names, sizes and times of the files then
+        self._store_checked_at = float("-inf")
 
     def ingest(self, progress: Progress | None = None) -> IngestReport:
         """Re-read changed knowledge files; raises IngestError and keeps the old knowledge."""
@@ -51,7 +66,7 @@ class Assistant:
         keeps answering; only with no previous knowledge at all is the failure raised.
         """
         signature = file_signature(self.settings.knowledge_dir)
-        if signature == self._signature and self._kb is not None:
+        if signature == self._signature and self._kb is not None and not self._store_changed():
             return self._kb
         current = knowledge_version(file_hashes(self.settings.knowledge_dir))
         if current != self._checked:
@@ -70,8 +85,25 @@ class Assistant:
         self._signature = signature
         if self._kb is None:
             with self.sessions() as session:
-                self._kb = load_knowledge(session, self.settings.knowledge_dir.name)
+                self._kb = load_knowledge(
+                    session, self.settings.knowledge_dir.name, self.index_store
+                )
+            self._store_checked_at = time.monotonic()
         return self._kb
+
+    def _store_changed(self) -> bool:
+        """Whether another process (another bot replica, ``reformbot ingest`` elsewhere) stored
+        a different knowledge version; asked at most every ``store_check_seconds``."""
+        now = time.monotonic()
+        if self._kb is None or now - self._store_checked_at < self.store_check_seconds:
+            return False
+        self._store_checked_at = now
+        with self.sessions() as session:
+            stored = stored_version(session)
+        if stored == self._kb.version:
+            return False
+        self._kb = None
+        return True
 
     def ask(
         self, question: str, *, lang: str | None = None, now: datetime | None = None

@@ -1,10 +1,11 @@
-"""The sparse index reproduces rank-bm25's BM25Okapi scores exactly."""
+"""The sparse index reproduces rank-bm25's BM25Okapi scores exactly, and survives persistence."""
 
 from __future__ import annotations
 
 import random
 
 import numpy as np
+import pytest
 from rank_bm25 import BM25Okapi
 
 from bot.models import Passage, Record
@@ -12,15 +13,25 @@ from bot.search.index import SearchIndex
 from bot.service import Assistant
 
 
-def test_scores_equal_rank_bm25_on_random_corpus() -> None:
+@pytest.fixture(scope="module")
+def zipf_corpus() -> list[list[str]]:
+    """Zipf-like: the commonest terms are in most documents (rank-bm25's negative-idf floor),
+    and one document is empty."""
     rng = random.Random(7)
     vocabulary = [f"w{i}" for i in range(300)]
-    weights = [1 / (i + 1) for i in range(300)]  # Zipf-like: some terms in most documents
+    weights = [1 / (i + 1) for i in range(300)]
     corpus = [rng.choices(vocabulary, weights, k=rng.randint(3, 60)) for _ in range(400)]
-    reference = BM25Okapi(corpus)
-    index = SearchIndex(corpus)
+    corpus[17] = []
+    return corpus
+
+
+def test_scores_equal_rank_bm25_on_random_corpus(zipf_corpus: list[list[str]]) -> None:
+    reference = BM25Okapi(zipf_corpus)
+    assert any(idf < 0.3 for idf in reference.idf.values())  # the floor is exercised
+    index = SearchIndex.build(zipf_corpus)
+    rng = random.Random(11)
     for _ in range(50):
-        query = [*rng.choices(vocabulary, k=rng.randint(1, 6)), "unknown"]
+        query = [*rng.choices(list(reference.idf), k=rng.randint(1, 6)), "unknown"]
         np.testing.assert_allclose(
             index.scores(query), reference.get_scores(query), rtol=0, atol=1e-9
         )
@@ -41,12 +52,29 @@ def test_scores_equal_rank_bm25_on_the_knowledge(assistant: Assistant) -> None:
         )
 
 
+def test_saved_arrays_give_the_same_index(zipf_corpus: list[list[str]]) -> None:
+    index = SearchIndex.build(zipf_corpus)
+    again = SearchIndex.from_arrays(index.to_arrays())
+    assert again.terms == index.terms and again.size == index.size
+    for query in (["w0", "w5"], ["w299", "w1", "w1"]):
+        assert np.array_equal(again.scores(query), index.scores(query))
+    assert again.contains(0, zipf_corpus[0][0]) and not again.contains(17, "w0")
+
+
+def test_arrays_that_do_not_fit_together_are_refused(zipf_corpus: list[list[str]]) -> None:
+    arrays = SearchIndex.build(zipf_corpus).to_arrays()
+    arrays["idf"] = arrays["idf"][:-1]
+    with pytest.raises(ValueError):
+        SearchIndex.from_arrays(arrays)
+
+
 def test_top_returns_best_first_and_only_matches() -> None:
-    index = SearchIndex([["a", "b"], ["b", "b", "c"], ["d"]])
+    index = SearchIndex.build([["a", "b"], ["b", "b", "c"], ["d"]])
     top = index.top(["b"], 5)
     assert [doc for doc, _ in top] == [1, 0]
     assert index.top(["zzz"], 5) == []
 
 
 def test_empty_index_scores_nothing() -> None:
-    assert SearchIndex([]).top(["a"], 3) == []
+    assert SearchIndex.build([]).top(["a"], 3) == []
+    assert SearchIndex.build([[], []]).top(["a"], 3) == []
