@@ -14,10 +14,12 @@ from bot.answers import Answer, EventRef, Section, SourceRef
 from bot.answers.items import record_details, record_item
 from bot.answers.query import Query, analyse_question
 from bot.answers.quotes import quote_section, source_section
+from bot.answers.roles import fills_role
 from bot.i18n import translations
 from bot.knowledge import ArticleInfo, KnowledgeBase
 from bot.records import ProjectRecord
 from bot.text.detect import detect_language
+from bot.text.glossary import CONCEPT_PREFIX
 
 # Share of the question's (idf-weighted) words the best document must contain to be an answer.
 # Calibrated on the dev questions and the off-topic questions of tests/test_answers.py: every
@@ -40,14 +42,26 @@ def answer_question(
     """The whole answer to one question, in ``lang`` or the question's own language."""
     question_lang = detect_language(question, default_lang)
     reply_lang = lang or question_lang
-    query = analyse_question(question, question_lang)
-    if not query.words:
+    query = analyse_question(question, question_lang, kb.index, kb.spelling)
+    if not query.words or not _about_the_domain(kb, query):
         return dont_know(reply_lang)
     if query.intent.name != "search":
         listed = _structured(kb, query, reply_lang, now)
         if listed is not None:
             return listed
     return _search(kb, query, reply_lang)
+
+
+def _about_the_domain(kb: KnowledgeBase, query: Query) -> bool:
+    """Whether the question uses a word of the domain: a glossary concept, or a word (not a
+    number) of some project record. Records describe, in every reply language, what this bot
+    is for; a question sharing nothing with them ("who won the world cup?") is not answered
+    from whatever news or law happens to match its words."""
+    return any(
+        t.startswith(CONCEPT_PREFIX) or (not t.isdigit() and kb.in_records(t))
+        for tokens in query.word_tokens
+        for t in tokens
+    )
 
 
 def dont_know(lang: str) -> Answer:
@@ -192,6 +206,42 @@ def _rank_articles(
     return [(article, score) for score, _own, article in ordered]
 
 
+def _lead_record(
+    kb: KnowledgeBase, query: Query, hits: list[tuple[int, float]], article: ArticleInfo
+) -> ProjectRecord | None:
+    """The record of the top article that covers most of the question (BM25 alone favours the
+    shortest). For a question asking for a field ("who organises the workshops?") records
+    naming it come first, matched without the asking word (the organiser is the answer, so a
+    record whose text merely says "organised" is no better for it), and the answer most of the
+    matching records give wins: three sessions run by a ministry outweigh one run by a partner."""
+    top_score = hits[0][1]
+    subject = kb.index.scores(query.subject_tokens()) if query.roles else None
+    leads, naming = [], []
+    for doc, score in hits:
+        record = kb.record_at(doc)
+        if (
+            record is None
+            or article not in kb.articles_of(record)
+            or score < RELATIVE_RELEVANCE * top_score
+            or not query.covered_by(kb.index, doc, MIN_COVERAGE)
+        ):
+            continue
+        leads.append((query.coverage(kb.index, doc)[0], score, record))
+        if subject is not None and fills_role(record, query.roles):
+            share = query.coverage(kb.index, doc, skip=query.role_words)[0]
+            naming.append((share, float(subject[doc]), record))
+    if naming:
+        share = max(n[0] for n in naming)
+        votes: dict[str, list[tuple[float, ProjectRecord]]] = {}
+        for n_share, n_score, record in naming:
+            if n_share == share:
+                answer = str([getattr(record, role, None) for role in sorted(query.roles)])
+                votes.setdefault(answer, []).append((n_score, record))
+        group = max(votes.values(), key=lambda g: sum(score for score, _ in g))
+        return max(group, key=lambda sr: sr[0])[1]
+    return max(leads, key=lambda t: t[:2])[2] if leads else None
+
+
 def _search(kb: KnowledgeBase, query: Query, lang: str) -> Answer:
     hits = kb.index.top(query.tokens, SEARCH_DEPTH)
     if not hits or not query.covered_by(kb.index, hits[0][0], MIN_COVERAGE):
@@ -201,18 +251,8 @@ def _search(kb: KnowledgeBase, query: Query, lang: str) -> Answer:
         return dont_know(lang)
     top_article = ranked[0][0]
     answer = Answer(lang, "search", answered=True, sources=_source_refs(ranked))
-    top_score = hits[0][1]
-    # The record that covers most of the question leads (BM25 alone favours the shortest).
-    leads = [
-        (query.coverage(kb.index, doc), score, record)
-        for doc, score in hits
-        if (record := kb.record_at(doc))
-        and top_article in kb.articles_of(record)
-        and score >= RELATIVE_RELEVANCE * top_score
-        and query.covered_by(kb.index, doc, MIN_COVERAGE)
-    ]
-    if leads:
-        lead = max(leads, key=lambda t: (t[0][0], t[1]))[2]
+    lead = _lead_record(kb, query, hits, top_article)
+    if lead:
         answer.sections += [
             Section("heading", lead.name[lang]),
             Section("text", "\n".join([lead.summary[lang], *record_details(lead, lang)])),

@@ -18,12 +18,12 @@ from types import ModuleType
 from bot.text import el, en, ka, ru, uz
 from bot.text.glossary import GLOSSARY_FILE, Glossary, load_glossary
 from bot.text.scripts import Script, word_script
-from bot.text.tokenize import words
+from bot.text.tokenize import normalize, words
 from bot.text.translit import name_key
 
 # Bump when a change to analysis or to passage cutting changes what is stored for unchanged
 # files: every file is then re-read on the next ingest. The glossary's hash is part of it.
-ANALYSIS_VERSION = "3+glossary:" + hashlib.sha256(GLOSSARY_FILE.read_bytes()).hexdigest()[:12]
+ANALYSIS_VERSION = "4+glossary:" + hashlib.sha256(GLOSSARY_FILE.read_bytes()).hexdigest()[:12]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,13 @@ def analyze_word(surface: str, lang: str) -> Word | None:
     stem = rules.stem(folded)
     key = name_key(getattr(rules, "key_base", rules.stem)(folded))
     return Word(surface, stem, (stem, key) if key else (stem,))
+
+
+def fold_word(word: str, lang: str) -> str:
+    """A word as its script's rules fold it before stemming (case, Uzbek script, accents)."""
+    word = normalize(word)
+    rules = rules_for(word_script(word), lang)
+    return rules.fold(word) if rules else word
 
 
 def content_words(text: str, lang: str) -> list[Word]:

@@ -4,6 +4,11 @@ Stems never match across languages, and most domain terms are not names that tra
 (training / ტრენინგი works, workshop / εργαστήριο does not). The glossary says which words and
 phrases in each language mean one concept; ingestion and questions both add ``@concept``
 tokens wherever a term occurs, so BM25 sees the shared concept like a shared word.
+
+Two concepts may share a term once stemmed (Georgian თანამშრომელი "employee" and თანამშრომლობა
+"cooperation" truncate alike; English "e-governance" loses its "e"): such a term carries both.
+Concepts marked ``name: true`` are places: a question naming one is about that place, in any
+script, the way a capitalised name is (bot.answers.query).
 """
 
 from __future__ import annotations
@@ -20,10 +25,14 @@ CONCEPT_PREFIX = "@"
 class Glossary:
     """Finds concept terms, each a sequence of stems, in a text's stem sequence."""
 
-    def __init__(self, terms: dict[tuple[str, ...], str]) -> None:
+    def __init__(
+        self, terms: dict[tuple[str, ...], set[str]], names: frozenset[str] = frozenset()
+    ) -> None:
+        self.names = names  # concept tokens that name places
         self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for stems, concept in sorted(terms.items(), key=lambda kv: -len(kv[0])):
-            self._by_first.setdefault(stems[0], []).append((stems, concept))
+        for stems, concepts in sorted(terms.items(), key=lambda kv: -len(kv[0])):
+            for concept in sorted(concepts):
+                self._by_first.setdefault(stems[0], []).append((stems, concept))
 
     def find(self, stems: list[str]) -> list[tuple[int, int, str]]:
         """Every occurrence, longest term first at each position; overlaps are allowed."""
@@ -40,10 +49,13 @@ def load_glossary(
 ) -> Glossary:
     """Analyse every term with its language's rules, so terms match analysed text exactly."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    terms: dict[tuple[str, ...], str] = {}
-    for concept, by_lang in data.items():
-        for lang, phrases in by_lang.items():
+    terms: dict[tuple[str, ...], set[str]] = {}
+    names = set()
+    for concept, entry in data.items():
+        if entry.pop("name", False):
+            names.add(CONCEPT_PREFIX + concept)
+        for lang, phrases in entry.items():
             for phrase in phrases:
                 if stems := phrase_stems(phrase, lang):
-                    terms[stems] = CONCEPT_PREFIX + concept
-    return Glossary(terms)
+                    terms.setdefault(stems, set()).add(CONCEPT_PREFIX + concept)
+    return Glossary(terms, frozenset(names))

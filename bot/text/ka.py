@@ -24,6 +24,10 @@ STOP_WORDS = frozenset(
 # Endings peeled from the right, outermost first: a postposition, then a case ending, then the
 # plural -ებ-, then a stem vowel that only some case forms keep (ბიურო / ბიუროს → ბიურ).
 _POSTPOSITIONS = ("ისთვის", "თვის", "იდან", "დან", "ამდე", "მდე", "კენ", "ში", "ზე", "თან", "ებრ")
+# These replace the dative's -ს (სახლ-ში, ბიურო-ზე, თბილის-ში), so what they leave is the bare
+# stem with no case ending to strip: თბილისში is Tbilisi, not თბილ- "warm". (-თან keeps the -ს
+# after a vowel, ბიუროს-თან, so it is not one of them.)
+_ON_BARE_STEM = ("ში", "ზე")
 _CASE_ENDINGS = ("ის", "ით", "ად", "მა", "ს", "ი", "ა", "ო", "ე", "უ")
 # After a vowel-only ending the word was singular (-ება is a noun suffix, the plural is -ები),
 # so -ებ- is only a plural after a consonant case ending, -ი, or a bare postposition.
@@ -44,8 +48,10 @@ def _strip(word: str, endings: tuple[str, ...]) -> tuple[str, str]:
 
 def key_base(word: str) -> str:
     """The word without its endings: what a name's cross-script key is made from."""
-    word, _ = _strip(word, _POSTPOSITIONS)
-    word, case = _strip(word, _CASE_ENDINGS)
+    word, postposition = _strip(word, _POSTPOSITIONS)
+    case = ""
+    if postposition not in _ON_BARE_STEM:
+        word, case = _strip(word, _CASE_ENDINGS)
     if case not in _SINGULAR_ENDINGS:
         word, _ = _strip(word, ("ებ",))
     word, _ = _strip(word, _VOWELS)
