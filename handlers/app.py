@@ -63,6 +63,7 @@ def register(application: Application) -> None:
     add(InlineQueryHandler(inline.inline_query))
     add(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, ask.ask))
     add(MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT, media.not_text))
+    add(MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, help.unknown_command))
     application.add_error_handler(on_error)
 
 

@@ -52,3 +52,10 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     markup = InlineKeyboardMarkup(menu_keyboard(lang))
     text = help_text(lang, context.bot.username)
     await send_html(context, update.effective_chat.id, text, markup)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have: point to /help rather than stay silent."""
+    _ = translations(user_lang(update, context)).gettext
+    text = _("I don't know that command. Send /help to see what I can do.")
+    await send_html(context, update.effective_chat.id, escape(text))

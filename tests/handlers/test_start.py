@@ -12,9 +12,9 @@ from tests.handlers.conftest import Bot
     [
         ("en", "Hello, Nino!", "Events"),
         ("ka", "გამარჯობა, Nino!", "ღონისძიებები"),
-        ("ru", "Здравствуйте, Nino!", "События"),
+        ("ru", "Здравствуйте, Nino!", "Мероприятия"),
         ("el", "Γεια σας, Nino!", "Εκδηλώσεις"),
-        ("uz", "Salom, Nino!", "Tadbirlar"),
+        ("uz", "Assalomu alaykum, Nino!", "Tadbirlar"),
     ],
 )
 async def test_start_greets_in_the_app_language(
