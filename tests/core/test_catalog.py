@@ -1,0 +1,26 @@
+"""Which events count as upcoming, at the precision their date is known."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.catalog import upcoming_events
+from bot.service import Assistant
+
+
+def test_an_event_stays_upcoming_until_its_end(assistant: Assistant) -> None:
+    kb = assistant.knowledge()
+    during = datetime(2021, 7, 13, 8, 0, tzinfo=UTC)  # 11:00 in Athens, the session is on
+    after = datetime(2021, 7, 13, 9, 30, tzinfo=UTC)
+    assert "gr-innovation-workshop-2021-07-13" in [r.id for r in upcoming_events(kb, during)]
+    assert "gr-innovation-workshop-2021-07-13" not in [r.id for r in upcoming_events(kb, after)]
+
+
+def test_a_period_known_to_the_month_lasts_until_that_month_ends(assistant: Assistant) -> None:
+    kb = assistant.knowledge()  # "2021" to "2021-06": the workshops ran until June
+    ids = {moment: [r.id for r in upcoming_events(kb, moment)] for moment in (
+        datetime(2021, 6, 30, 20, tzinfo=UTC), datetime(2021, 7, 1, 1, tzinfo=UTC)
+    )}  # fmt: skip
+    june, july = ids.values()
+    assert "gr-opsi-innovation-workshops-2021" in june
+    assert "gr-opsi-innovation-workshops-2021" not in july

@@ -1,0 +1,46 @@
+"""Users, their language and votes are stored, and only the asker can vote on an answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.answers import Answer
+from bot.db import make_engine, make_sessionmaker
+from bot.i18n import from_language_code
+from bot.settings import Settings
+from bot.users import UserStore
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def test_votes_belong_to_the_asker(settings: Settings) -> None:
+    users = UserStore(make_sessionmaker(make_engine(settings)))
+    users.seen(1, 1, first_name="A", language_code="ka", now=NOW)
+    users.seen(2, 2, first_name="B", language_code="ru", now=NOW)
+    exchange = users.record_exchange(1, "question?", Answer("ka", "search", False), NOW)
+    assert not users.vote(exchange, 2, 1, NOW)  # forged callback data from someone else
+    assert users.vote(exchange, 1, -1, NOW)
+    [feedback] = users.feedback()
+    assert (feedback.question, feedback.vote, feedback.user_id) == ("question?", -1, 1)
+
+
+def test_writing_again_after_blocking_reactivates(settings: Settings) -> None:
+    users = UserStore(make_sessionmaker(make_engine(settings)))
+    users.seen(1, 10, first_name="A", language_code=None, now=NOW)
+    users.mark_blocked(10)
+    assert users.is_blocked(1)
+    users.seen(1, 10, first_name="A", language_code=None, now=NOW)
+    assert not users.is_blocked(1)
+
+
+def test_reminder_is_requested_once(settings: Settings) -> None:
+    users = UserStore(make_sessionmaker(make_engine(settings)))
+    users.seen(1, 1, first_name="A", language_code=None, now=NOW)
+    assert users.request_reminder(1, "event-1", NOW)
+    assert not users.request_reminder(1, "event-1", NOW)
+
+
+def test_telegram_language_codes() -> None:
+    assert [from_language_code(c) for c in ("ka", "ru-RU", "uz", "uz-Cyrl", "el", "pt-br", None)] == [
+        "ka", "ru", "uz-Latn", "uz-Cyrl", "el", None, None
+    ]  # fmt: skip
