@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -109,3 +110,36 @@ def test_invalid_setting_is_one_clear_line(
         "reformbot: invalid setting DEFAULT_LANG: Value error, must be one of "
         "en, ka, uz-Cyrl, uz-Latn, el, ru"
     ]
+
+
+QUESTION = "Who supported the study visit to France?"
+
+
+def test_chat_answers_each_line_and_switches_language(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "sys.stdin",
+        io.StringIO("\n".join([QUESTION, "/lang ru", QUESTION, ""])),
+    )
+    code, out, _ = run(capsys, "chat")
+    assert code == 0
+    assert "Source:" in out and "Источник:" in out
+
+
+def test_feedback_lists_votes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from bot.answers import Answer
+    from bot.db import make_engine, make_sessionmaker
+    from bot.settings import Settings
+    from bot.users import UserStore
+
+    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    users = UserStore(make_sessionmaker(make_engine(Settings(_env_file=None))))
+    users.seen(7, 7, first_name="A", language_code="ru", now=now)
+    exchange = users.record_exchange(7, "Кто партнёры?", Answer("ru", "partners", True), now)
+    users.vote(exchange, 7, -1, now)
+    code, out, _ = run(capsys, "feedback")
+    assert code == 0
+    assert out.strip() == "2026-11-22 12:00 -1 [ru] 'Кто партнёры?' → -"
