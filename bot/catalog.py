@@ -70,7 +70,9 @@ def _newest_first(records: list[ProjectRecord]) -> list[ProjectRecord]:
     return dated + undated
 
 
-def listing(kb: KnowledgeBase, what: Listing, now: datetime, lang: str) -> tuple[list, bool]:
+def listing(
+    kb: KnowledgeBase, what: Listing, now: datetime, lang: str
+) -> tuple[list[ProjectRecord], bool]:
     """The records of a listing in reading order, and whether they are upcoming events."""
     if what == "events":
         upcoming = upcoming_events(kb, now)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -36,7 +36,9 @@ def _listing_text(what: Listing, upcoming: bool, has_records: bool, lang: str) -
     return "\n".join([f"<b>{escape(lines[0])}</b>", *map(escape, lines[1:])])
 
 
-def _listing(context: ContextTypes.DEFAULT_TYPE, what: Listing, number: int, lang: str):
+def _listing(
+    context: ContextTypes.DEFAULT_TYPE, what: Listing, number: int, lang: str
+) -> tuple[str, InlineKeyboardMarkup]:
     svc = services(context)
     shown = page(svc.assistant.knowledge(), what, number, svc.clock(), lang)
     text = _listing_text(what, shown.upcoming, bool(shown.records), lang)
