@@ -7,10 +7,12 @@ It lives in ``handlers`` rather than ``bot`` so that the core never imports ``te
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from telegram import Update
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -102,15 +104,16 @@ def build_application(
 
 def run(settings: Settings, *, webhook: bool) -> None:
     """Serve until interrupted: long polling, or a webhook server checking the secret token."""
-    application = build_application(settings)
-    if not webhook:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
-        return
-    if not settings.webhook_url or settings.webhook_secret is None:
+    if webhook and (not settings.webhook_url or settings.webhook_secret is None):
         raise NotConfigured(
             "webhook mode needs REFORMBOT_WEBHOOK_URL (the public HTTPS URL) and "
             "REFORMBOT_WEBHOOK_SECRET"
         )
+    application = build_application(settings)
+    asyncio.run(_check_token(settings))
+    if not webhook:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
     path = settings.webhook_url.split("://", 1)[1].partition("/")[2]
     application.run_webhook(
         listen=settings.webhook_listen,
@@ -120,3 +123,19 @@ def run(settings: Settings, *, webhook: bool) -> None:
         secret_token=settings.webhook_secret.get_secret_value(),
         allowed_updates=Update.ALL_TYPES,
     )
+
+
+async def _check_token(settings: Settings) -> None:
+    """Ask the Bot API who we are before starting, so a refused token or an unreachable server
+    is one line for the operator rather than PTB's start-up traceback."""
+    base = settings.telegram_api_base_url
+    token = settings.telegram_bot_token.get_secret_value()
+    try:
+        async with Bot(token, base_url=f"{base}/bot") as bot:
+            await bot.get_me()
+    except InvalidToken:
+        raise NotConfigured(
+            f"{base} refused TELEGRAM_BOT_TOKEN: check it with @BotFather (/token)"
+        ) from None
+    except NetworkError as exc:
+        raise NotConfigured(f"cannot reach the Bot API at {base}: {exc.message}") from None

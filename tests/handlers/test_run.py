@@ -20,6 +20,7 @@ from tests.fakegram.server import FakeTelegram
 from tests.handlers.conftest import TOKEN
 
 SECRET = "s3cret-Token_1"
+OTHER_TOKEN = "987654321:" + "B" * 35
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -152,3 +153,24 @@ def test_malformed_token_is_one_clear_line_without_the_token(tmp_path: Path) -> 
         "@BotFather's look like 123456789:AAE..."
     ]
     assert "short-secret" not in done.stderr
+
+
+async def test_a_token_telegram_refuses_is_one_clear_line(tmp_path: Path) -> None:
+    server = FakeTelegram(TOKEN)
+    url = await server.start()
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run",
+            cwd=tmp_path,
+            env=_env(tmp_path, TELEGRAM_BOT_TOKEN=OTHER_TOKEN, TELEGRAM_API_BASE_URL=url),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _out, err = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        await server.stop()
+    assert process.returncode == 1
+    assert "Traceback" not in err.decode() and OTHER_TOKEN not in err.decode()
+    assert err.decode().strip().splitlines()[-1] == (
+        f"reformbot: {url} refused TELEGRAM_BOT_TOKEN: check it with @BotFather (/token)"
+    )
