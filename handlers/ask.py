@@ -30,7 +30,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     answer = svc.assistant.ask(question, lang=chosen_lang(update, context), now=now)
     exchange_id = svc.users.record_exchange(update.effective_user.id, question, answer, now)
     readable = answer.answered and bool(answer.sources)
-    events = [(e.id, e.title) for e in answer.events[:EVENT_BUTTONS]]
+    events = answer.events[:EVENT_BUTTONS]
     markup = answer_keyboard(exchange_id, answer.lang, readable=readable, events=events)
     await send_chunks(context, chat_id, answer_html(answer), markup)
 

@@ -8,16 +8,20 @@ without ever cutting through a tag.
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
+from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.answers import Answer, Section
+from bot.answers import Answer, EventRef, Section
 from bot.catalog import Listing, Page
-from bot.i18n import translations
+from bot.i18n import babel_locale, translations
 from bot.records import ProjectRecord
 
 MAX_MESSAGE = 4096
+# Telegram shows about this many characters of a full-width button on a phone.
+BUTTON_CHARS = 48
 # The language menu shows each language in its own name, whatever the reader's language.
 LANGUAGE_NAMES = {
     "en": "English",
@@ -112,6 +116,21 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=data)
 
 
+def _shorten(text: str, limit: int = BUTTON_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.:;–-") + "…"
+
+
+def record_label(name: str, start: datetime | None, lang: str) -> str:
+    """A button for a record: its date first (sessions of one series differ only by it)."""
+    if start is None:
+        return _shorten(name)
+    day = format_skeleton("yMMMd", start, tzinfo=start.tzinfo, locale=babel_locale(lang))
+    return f"{day} · {_shorten(name, BUTTON_CHARS - len(day) - 3)}"
+
+
 def language_keyboard() -> list[list[InlineKeyboardButton]]:
     buttons = [_button(name, f"lang:{tag}") for tag, name in LANGUAGE_NAMES.items()]
     return [buttons[:3], buttons[3:]]
@@ -131,7 +150,10 @@ def welcome_keyboard(lang: str) -> InlineKeyboardMarkup:
 
 def page_keyboard(page: Page, what: Listing, lang: str) -> InlineKeyboardMarkup:
     """One button per record on the page, then ◀ n/N ▶ when there is more than one page."""
-    rows = [[_button(r.name[lang][:60], f"card:{r.id}")] for r in page.records]
+    rows = [
+        [_button(record_label(r.name[lang], r.start and r.start.value, lang), f"card:{r.id}")]
+        for r in page.records
+    ]
     if page.count > 1:
         nav = []
         if page.has_previous:
@@ -157,12 +179,15 @@ def card_keyboard(record: ProjectRecord, lang: str, *, calendar: bool) -> Inline
 
 
 def answer_keyboard(
-    exchange_id: int, lang: str, *, readable: bool, events: list[tuple[str, str]]
+    exchange_id: int, lang: str, *, readable: bool, events: list[EventRef]
 ) -> InlineKeyboardMarkup:
     """👍/👎 under every answer; "read the passage" under answers quoted from an article; a
     button per event an answer lists, opening its card."""
     _ = translations(lang).gettext
-    rows = [[_button(f"📅 {title[:60]}", f"card:{event_id}")] for event_id, title in events]
+    rows = [
+        [_button(record_label(e.title, datetime.fromisoformat(e.start), lang), f"card:{e.id}")]
+        for e in events
+    ]
     if readable:
         rows.append([_button(_("📖 Read the full passage"), f"full:{exchange_id}")])
     rows.append([_button("👍", f"vote:{exchange_id}:1"), _button("👎", f"vote:{exchange_id}:-1")])
