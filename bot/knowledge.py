@@ -100,6 +100,14 @@ def index_key(version: str | None, passage_ids: list[int], record_ids: list[int]
     return digest.hexdigest()[:32]
 
 
+def stored_tokens(session: Session) -> list[list[str]]:
+    """The index tokens of every passage, then every record: the index's document order."""
+    passages = select(Passage.tokens).order_by(Passage.article_id, Passage.position)
+    tokens = [t.split() for t in session.scalars(passages)]
+    tokens += [t.split() for t in session.scalars(select(Record.tokens).order_by(Record.key))]
+    return tokens
+
+
 def load_knowledge(
     session: Session, shown_root: str, store: IndexStore | None = None
 ) -> KnowledgeBase:
@@ -135,9 +143,7 @@ def load_knowledge(
     size = len(passages) + len(records)
     loaded = _load_index(store, key, size) if store else None
     if loaded is None:
-        tokens = [t.split() for t in session.scalars(select(Passage.tokens).order_by(*order))]
-        tokens += [t.split() for t in session.scalars(select(Record.tokens).order_by(Record.key))]
-        index = SearchIndex.build(tokens)
+        index = SearchIndex.build(stored_tokens(session))
         spelling = Spelling.build(document_texts(list(articles.values()), passages, records))
         if store:
             path = store.save(key, index.to_arrays() | spelling.to_arrays())

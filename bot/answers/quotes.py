@@ -8,6 +8,7 @@ own script since Cyrillic and Latin Uzbek are one language.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import alifbo
 
@@ -42,13 +43,21 @@ def _label(article_lang: str, reader_lang: str) -> str:
     return labels.get(base, _("From the article:"))
 
 
+@lru_cache(maxsize=4096)
 def in_reader_script(text: str, text_lang: str, reader_lang: str) -> str:
-    """Uzbek text in the reader's Uzbek script; anything else unchanged."""
+    """Uzbek text in the reader's Uzbek script; anything else unchanged. Cached: alifbo takes
+    milliseconds per sentence, and quotes are made of an article's sentences, one at a time."""
     if text_lang.startswith("uz") and reader_lang == "uz-Latn" and text_lang != "uz-Latn":
         return alifbo.to_old_latin(alifbo.from_cyrillic(text).text).text
     if text_lang.startswith("uz") and reader_lang == "uz-Cyrl" and text_lang != "uz-Cyrl":
         return alifbo.to_cyrillic(text).text
     return text
+
+
+@lru_cache(maxsize=16384)
+def _sentence_tokens(sentence: str, lang: str) -> frozenset[str]:
+    """Cached: the same article sentences are weighed again for every question about them."""
+    return frozenset(analyze(sentence, lang))
 
 
 def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIndex) -> list[str]:
@@ -58,7 +67,7 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
     candidates = [s for passage in passages for s in sentences(passage)]
     scored = []
     for position, sentence in enumerate(candidates):
-        found = set(analyze(sentence, lang)) & wanted
+        found = _sentence_tokens(sentence, lang) & wanted
         weight = sum(index.token_idf(t) or 0.0 for t in found)
         if weight and query.asks_how_many and _NUMBER.search(sentence):
             weight *= HOW_MANY_BOOST
@@ -77,10 +86,9 @@ def quote_section(
     article: ArticleInfo, passages: list[str], query: Query, index: SearchIndex, reader_lang: str
 ) -> Section:
     chosen = best_sentences(passages, article.lang, query, index)
-    text = " ".join(chosen)
-    if len(text) > MAX_CHARS:
-        text = text[:MAX_CHARS].rsplit(" ", 1)[0] + " …"
-    body = in_reader_script(text, article.lang, reader_lang)
+    body = " ".join(in_reader_script(s, article.lang, reader_lang) for s in chosen)
+    if len(body) > MAX_CHARS:
+        body = body[:MAX_CHARS].rsplit(" ", 1)[0] + " …"
     return Section("quote", _label(article.lang, reader_lang), (body,))
 
 

@@ -21,7 +21,9 @@ from bot.records import ProjectRecord
 from bot.text.analyzer import ANALYSIS_VERSION, analyze
 from bot.text.detect import SUPPORTED
 
+# (items done, items in all, the file being stored): articles and records, as they are analysed.
 Progress = Callable[[int, int, str], None]
+PROGRESS_STEPS = 100  # calls at most, so a log gets a bounded number of progress lines
 VERSION_KEY = "knowledge_version"
 
 
@@ -78,8 +80,18 @@ def record_index_text(record: ProjectRecord) -> list[tuple[str, str]]:
     return [(f[lang], lang) for f in fields if f for lang in SUPPORTED]
 
 
-def _article_rows(article: ArticleData, file_id: int) -> tuple[dict[str, Any], list[str]]:
-    row = {
+def article_passages(article: ArticleData) -> list[tuple[str, list[str]]]:
+    """An article's passages with their index tokens; the title's tokens lead every passage,
+    so a passage is found by what its article is about."""
+    title_tokens = analyze(article.title, article.lang)
+    return [
+        (text, title_tokens + analyze(text, article.lang))
+        for text in split_passages(clean_text(article.text))
+    ]
+
+
+def _article_row(article: ArticleData, file_id: int) -> dict[str, Any]:
+    return {
         "source_file_id": file_id,
         "key": article.key,
         "path": article.path,
@@ -89,10 +101,11 @@ def _article_rows(article: ArticleData, file_id: int) -> tuple[dict[str, Any], l
         "source": article.source,
         "tags": article.tags,
     }
-    return row, split_passages(clean_text(article.text))
 
 
-def _store_file(session: Session, rel: str, sha: str, parsed: Any) -> tuple[int, int]:
+def _store_file(
+    session: Session, rel: str, sha: str, parsed: Any, tick: Callable[[], None]
+) -> tuple[int, int]:
     file_id = session.execute(
         insert(SourceFile).values(path=rel, sha256=sha).returning(SourceFile.id)
     ).scalar_one()
@@ -110,36 +123,31 @@ def _store_file(session: Session, rel: str, sha: str, parsed: Any) -> tuple[int,
                     tokens=" ".join(tokens),
                 )
             )
+            tick()
         return 0, len(parsed)
     for article in parsed:
-        row, passages = _article_rows(article, file_id)
         article_id = session.execute(
-            insert(Article).values(**row).returning(Article.id)
+            insert(Article).values(**_article_row(article, file_id)).returning(Article.id)
         ).scalar_one()
-        title_tokens = analyze(article.title, article.lang)
         session.execute(
             insert(Passage),
             [
-                {
-                    "article_id": article_id,
-                    "position": i,
-                    "text": text,
-                    "tokens": " ".join(title_tokens + analyze(text, article.lang)),
-                }
-                for i, text in enumerate(passages)
+                {"article_id": article_id, "position": i, "text": text, "tokens": " ".join(tokens)}
+                for i, (text, tokens) in enumerate(article_passages(article))
             ],
         )
+        tick()
     return len(parsed), 0
 
 
-def _parse(knowledge_dir: Path, hashes: dict[str, str], todo: set[str], progress: Progress | None):
+def _parse(knowledge_dir: Path, todo: set[str]) -> tuple[dict[str, Any], list[Problem]]:
     """Read the files to (re)store, and validate every record file (references span files)."""
     files = knowledge_files(knowledge_dir)
     parsed: dict[str, Any] = {}
     problems: list[Problem] = []
     all_records: list[tuple[ProjectRecord, int, str]] = []
     article_names = {rel.split("/", 1)[1] for rel in files if rel.startswith("articles/")}
-    for done, (rel, path) in enumerate(files.items(), 1):
+    for rel, path in files.items():
         if rel.startswith("records/"):
             records, found = read_records(path, rel)
             problems.extend(found)
@@ -151,8 +159,6 @@ def _parse(knowledge_dir: Path, hashes: dict[str, str], todo: set[str], progress
             if problem:
                 problems.append(problem)
             parsed[rel] = articles
-        if progress:
-            progress(done, len(files), rel)
     problems.extend(check_references(all_records, article_names))
     return parsed, problems
 
@@ -179,7 +185,7 @@ def ingest(
         }
         report.removed = sorted(set(stored) - set(hashes))
         report.unchanged = sorted(set(hashes) - todo)
-        parsed, problems = _parse(knowledge_dir, hashes, todo, progress)
+        parsed, problems = _parse(knowledge_dir, todo)
         if problems:
             raise IngestError(problems)
         gone = [stored[rel].id for rel in report.removed + sorted(todo) if rel in stored]
@@ -189,8 +195,18 @@ def ingest(
             session.execute(delete(Article).where(Article.source_file_id.in_(gone)))
             session.execute(delete(Record).where(Record.source_file_id.in_(gone)))
             session.execute(delete(SourceFile).where(SourceFile.id.in_(gone)))
+        total = sum(len(parsed[rel]) for rel in todo)
+        step = max(1, total // PROGRESS_STEPS)
+        done = 0
         for rel in sorted(todo):
-            n_articles, n_records = _store_file(session, rel, hashes[rel], parsed[rel])
+
+            def tick(rel: str = rel) -> None:
+                nonlocal done
+                done += 1
+                if progress and (done % step == 0 or done == total):
+                    progress(done, total, rel)
+
+            n_articles, n_records = _store_file(session, rel, hashes[rel], parsed[rel], tick)
             report.articles += n_articles
             report.records += n_records
         report.changed = sorted(todo)

@@ -10,7 +10,7 @@ sum of a few columns: its cost grows with the postings of the query's terms, not
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import chain
 
@@ -23,6 +23,9 @@ from bot.search.store import pack_strings, unpack_strings
 K1 = 1.5
 B = 0.75
 EPSILON = 0.25
+# top() scores only the documents of a query's rarer terms while their postings stay below this
+# share of the corpus; beyond it one dense pass over all postings is cheaper.
+SPARSE_SHARE = 1 / 16
 
 
 def _idf(doc_freq: np.ndarray, size: int) -> np.ndarray:
@@ -43,32 +46,41 @@ class SearchIndex:
         self.terms = list(terms)
         self.vocabulary = {t: i for i, t in enumerate(self.terms)}
         self.size = matrix.shape[0]
+        # Each term's highest weight: what it can add to any document's score at most.
+        starts = matrix.indptr[:-1]
+        has = starts < matrix.indptr[1:]
+        self._bounds = np.zeros(len(self.terms))
+        if has.any():
+            self._bounds[has] = np.maximum.reduceat(matrix.data, starts[has])
 
     @classmethod
     def build(cls, documents: Iterable[Sequence[str]]) -> SearchIndex:
         """Index tokenised documents (a token repeated in a document counts again)."""
         documents = [d if isinstance(d, list) else list(d) for d in documents]
-        lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+        size = len(documents)
+        starts = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum([len(d) for d in documents], out=starts[1:])
         vocabulary: defaultdict[str, int] = defaultdict()
         vocabulary.default_factory = vocabulary.__len__  # a new token gets the next column
         columns = np.fromiter(
             map(vocabulary.__getitem__, chain.from_iterable(documents)),
-            dtype=np.int64,
-            count=int(lengths.sum()),
+            dtype=np.int32,
+            count=int(starts[-1]),
         )
-        size, width = len(documents), len(vocabulary)
+        width = len(vocabulary)
         if not len(columns):
             return cls(sparse.csc_matrix((size, 0)), np.zeros(0), [])
-        rows = np.repeat(np.arange(size, dtype=np.int64), lengths)
-        counts = sparse.csc_matrix(
-            (np.ones(len(columns)), (rows, columns)), shape=(size, width), dtype=np.float64
-        )
-        counts.sum_duplicates()  # term frequencies, postings sorted by document
-        idf = _idf(np.diff(counts.indptr).astype(np.float64), size)
+        # Documents are rows already in order: one token a cell, summed into term frequencies.
+        counts = sparse.csr_matrix((np.ones(len(columns)), columns, starts), shape=(size, width))
+        del columns
+        counts.sum_duplicates()
+        counts = counts.tocsc()  # postings sorted by document within each term
+        doc_freq = np.diff(counts.indptr)
+        idf = _idf(doc_freq.astype(np.float64), size)
+        lengths = np.diff(starts)
         norm = K1 * (1 - B + B * lengths / lengths.mean())
         tf = counts.data
-        term_of = np.repeat(np.arange(width), np.diff(counts.indptr))
-        counts.data = idf[term_of] * (tf * (K1 + 1) / (tf + norm[counts.indices]))
+        counts.data = np.repeat(idf, doc_freq) * (tf * (K1 + 1) / (tf + norm[counts.indices]))
         return cls(counts, idf, list(vocabulary))
 
     def to_arrays(self) -> dict[str, np.ndarray]:
@@ -105,13 +117,77 @@ class SearchIndex:
         return result
 
     def top(self, query: Sequence[str], k: int) -> list[tuple[int, float]]:
-        """The ``k`` best documents with a positive score, best first (ties: lower number)."""
-        scores = self.scores(query)
-        hits = np.flatnonzero(scores > 0)
-        if len(hits) > k:
-            hits = hits[np.argpartition(-scores[hits], k - 1)[:k]]
-        ranked = sorted(hits.tolist(), key=lambda i: (-scores[i], i))
-        return [(i, float(scores[i])) for i in ranked]
+        """The ``k`` best documents with a positive score, best first (ties: lower number).
+
+        Exactly what sorting ``scores(query)`` gives, without scoring every document that
+        shares a common word with the query (the MaxScore idea): documents are scored from the
+        postings of the query's terms with the highest possible contribution first, and the
+        remaining terms are added only while the sum of their upper bounds could still lift
+        some other document above the k-th score found so far.
+        """
+        indptr = self.matrix.indptr
+        columns = [col for t in query if (col := self.vocabulary.get(t)) is not None]
+        if not columns or k <= 0:
+            return []
+        bound = Counter()
+        for col in columns:
+            bound[col] += self._bounds[col]
+        order = sorted(bound, key=lambda c: bound[c])  # smallest possible contribution first
+        bound_before = np.cumsum([0.0] + [bound[c] for c in order])
+        split = len(order) - 1
+        while True:
+            essential = order[split:]
+            if sum(int(indptr[c + 1] - indptr[c]) for c in essential) > self.size * SPARSE_SHARE:
+                return self._best(*self._dense(columns), k)
+            docs = self._postings(essential[0])
+            if len(essential) > 1:
+                docs = np.unique(np.concatenate([self._postings(c) for c in essential]))
+            scores = self._scores_of(docs, columns)
+            positive = scores > 0
+            docs, scores = docs[positive], scores[positive]
+            if split == 0:
+                break
+            if len(docs) >= k:
+                kth = float(np.partition(scores, len(scores) - k)[len(scores) - k])
+                if bound_before[split] < kth:
+                    break  # no document outside ``docs`` can reach the k-th score
+                below = int(np.searchsorted(bound_before, kth)) - 1
+                split = max(0, min(split - 1, below))
+            else:
+                split -= 1
+        return self._best(docs, scores, k)
+
+    def _postings(self, col: int) -> np.ndarray:
+        return self.matrix.indices[self.matrix.indptr[col] : self.matrix.indptr[col + 1]]
+
+    def _scores_of(self, docs: np.ndarray, columns: list[int]) -> np.ndarray:
+        """Full scores of some documents, summed in query order as ``scores`` sums them."""
+        total = np.zeros(len(docs))
+        for col in columns:
+            postings = self._postings(col)
+            at = np.minimum(np.searchsorted(postings, docs), len(postings) - 1)
+            found = postings[at] == docs
+            total[found] += self.matrix.data[self.matrix.indptr[col] + at[found]]
+        return total
+
+    def _dense(self, columns: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        result = np.zeros(self.size)
+        indptr, indices, data = self.matrix.indptr, self.matrix.indices, self.matrix.data
+        for col in columns:
+            start, end = indptr[col], indptr[col + 1]
+            result[indices[start:end]] += data[start:end]
+        docs = np.flatnonzero(result > 0)
+        return docs, result[docs]
+
+    @staticmethod
+    def _best(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+        if len(docs) > k:
+            # Keep everything tied with the k-th score, so ties resolve by document number.
+            kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+            keep = scores >= kth
+            docs, scores = docs[keep], scores[keep]
+        order = np.lexsort((docs, -scores))[:k]
+        return [(int(docs[i]), float(scores[i])) for i in order]
 
     def token_idf(self, token: str) -> float | None:
         col = self.vocabulary.get(token)

@@ -68,6 +68,7 @@ def analyze_word(surface: str, lang: str) -> Word | None:
     return Word(surface, stem, (stem, key) if key else (stem,))
 
 
+@lru_cache(maxsize=65536)
 def fold_word(word: str, lang: str) -> str:
     """A word as its script's rules fold it before stemming (case, Uzbek script, accents)."""
     word = normalize(word)

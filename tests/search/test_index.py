@@ -78,3 +78,19 @@ def test_top_returns_best_first_and_only_matches() -> None:
 def test_empty_index_scores_nothing() -> None:
     assert SearchIndex.build([]).top(["a"], 3) == []
     assert SearchIndex.build([[], []]).top(["a"], 3) == []
+
+
+def test_top_is_the_best_of_all_scores(zipf_corpus: list[list[str]]) -> None:
+    """top() skips documents that cannot make the list; it must still return exactly the best
+    of the full scores, ties by document number, for rare and common terms alike."""
+    index = SearchIndex.build(zipf_corpus)
+    rng = random.Random(3)
+    vocabulary = index.terms
+    for _ in range(200):
+        query = rng.choices(vocabulary, k=rng.randint(1, 5))
+        k = rng.choice([1, 3, 10, 1000])
+        scores = index.scores(query)
+        expected = sorted(np.flatnonzero(scores > 0).tolist(), key=lambda d: (-scores[d], d))[:k]
+        top = index.top(query, k)
+        assert [doc for doc, _ in top] == expected
+        assert [score for _, score in top] == [scores[d] for d in expected]
