@@ -11,7 +11,7 @@ from bot.i18n import translations
 from bot.text.detect import SUPPORTED
 from handlers.render import language_keyboard, menu_keyboard
 from handlers.send import patiently, send_html
-from handlers.services import services, user_lang
+from handlers.services import remember_user, services, user_lang
 
 
 async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -32,7 +32,7 @@ async def choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if tag not in SUPPORTED:
         await patiently(query.answer)
         return
-    user_lang(update, context)  # make sure the user is stored before the choice is
+    remember_user(update, context)  # the choice needs a stored user to belong to
     services(context).users.choose_language(update.effective_user.id, tag)
     _ = translations(tag).gettext
     await patiently(query.answer)

@@ -18,7 +18,7 @@ from telegram.ext import ContextTypes
 from bot.i18n import from_language_code
 from bot.service import Assistant
 from bot.settings import Settings
-from bot.users import UserStore
+from bot.users import Person, UserStore
 
 KEY = "services"
 
@@ -40,33 +40,30 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.application.bot_data[KEY]
 
 
-def user_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """The user's language: chosen with /language, else their Telegram app's, else the default.
-
-    Also records that the user was seen, so their chat and language survive a restart.
-    """
+def remember_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person | None:
+    """Record that the user wrote (their private chat and app language survive a restart);
+    returns what is stored about them, including the language they chose."""
     svc = services(context)
-    user = update.effective_user
+    user, chat = update.effective_user, update.effective_chat
     if user is None:
-        return svc.settings.default_lang
-    chat = update.effective_chat
+        return None
     if chat is not None and chat.type == "private":
-        person = svc.users.seen(
+        return svc.users.seen(
             user.id,
             chat.id,
             first_name=user.first_name,
             language_code=user.language_code,
             now=svc.clock(),
         )
-        chosen = person.lang
-    else:
-        stored = svc.users.get(user.id)
-        chosen = stored.lang if stored else None
-    return chosen or from_language_code(user.language_code) or svc.settings.default_lang
+    return svc.users.get(user.id)
 
 
-def chosen_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
-    """The language the user picked with /language, if any: it overrides detection."""
+def user_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The user's language: chosen with /language, else their Telegram app's, else the default."""
+    person = remember_user(update, context)
     user = update.effective_user
-    person = services(context).users.get(user.id) if user else None
-    return person.lang if person else None
+    return (
+        (person and person.lang)
+        or from_language_code(user.language_code if user else None)
+        or services(context).settings.default_lang
+    )
