@@ -115,7 +115,10 @@ def _candidates(kb: KnowledgeBase, query: Query, *, typed: bool = True) -> list[
 
 
 def _relevant(kb: KnowledgeBase, query: Query, numbers: list[int]) -> list[tuple[int, float]]:
-    """Candidates that match the question's other words, best first; all when it has none."""
+    """Candidates that match the question's other words, best first; all when it has none.
+    A candidate must have every name the question uses: trainings "in Zugdidi" are not the
+    trainings held elsewhere, and with none the question goes to article search."""
+    numbers = [n for n in numbers if query.names_in(kb.index, kb.record_doc(n))]
     content = query.content_tokens()
     if not content:
         return [(n, 0.0) for n in numbers]

@@ -49,8 +49,12 @@ class Query:
         ``min_share`` of the idf-weighted words and, for questions of several words, two words.
         """
         share, count = self.coverage(index, doc)
-        names_found = all(self._found(index, doc, i) for i in self.names)
-        return share >= min_share and count >= min(2, len(self.words)) and names_found
+        enough = share >= min_share and count >= min(2, len(self.words))
+        return enough and self.names_in(index, doc)
+
+    def names_in(self, index: SearchIndex, doc: int) -> bool:
+        """Whether ``doc`` has every name of the question (see ``names``)."""
+        return all(self._found(index, doc, i) for i in self.names)
 
     @property
     def names(self) -> list[int]:
