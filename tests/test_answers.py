@@ -106,7 +106,7 @@ OFF_TOPIC = [
     "Ertaga Toshkentda ob-havo qanday boʻladi?",
     "Палов қандай тайёрланади?",
     "What did GIZ do in Kenya?",  # GIZ is known, Kenya is not: not an answer about Kenya
-    "Which trainings were held in Zugdidi?",  # trainings elsewhere are not the answer
+    "Which trainings were held in Batumi?",  # trainings elsewhere are not the answer
     "Кто премьер-министр Греции?",  # the Minister of Interior is not the prime minister
     "How do I renew my passport?",
 ]

@@ -19,12 +19,12 @@ from bot.settings import Settings
 QUESTION = "How many municipal employees were trained in Mtskheta?"
 BUILT = "search index built and saved"
 NEW_ARTICLE = """---
-title: Zugdidi joins the e-governance network
+title: Batumi joins the e-governance network
 lang: en
 ---
-Thirty-two employees of Zugdidi Municipality took part in the e-governance network in 2024.
+Thirty-two employees of Batumi Municipality took part in the e-governance network in 2024.
 """
-NEW_QUESTION = "How many employees of Zugdidi Municipality took part?"
+NEW_QUESTION = "How many employees of Batumi Municipality took part?"
 
 
 def index_files(settings: Settings) -> list[Path]:
@@ -66,9 +66,9 @@ def test_changed_knowledge_gets_a_new_index(
     assistant = make(settings)
     assert not assistant.ask(NEW_QUESTION).answered
     [old] = index_files(settings)
-    (knowledge_copy / "articles" / "zugdidi.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    (knowledge_copy / "articles" / "batumi.md").write_text(NEW_ARTICLE, encoding="utf-8")
     answer = assistant.ask(NEW_QUESTION)
-    assert answer.answered and answer.sources[0].id == "zugdidi"
+    assert answer.answered and answer.sources[0].id == "batumi"
     assert old in index_files(settings) and len(index_files(settings)) == 2
     caplog.set_level(logging.INFO, logger="bot.knowledge")
     assert make(settings).ask(NEW_QUESTION).answered
@@ -88,14 +88,14 @@ def test_a_process_notices_knowledge_another_process_stored(
         store_check_seconds=0,
     )
     assert not here.ask(NEW_QUESTION).answered
-    (elsewhere / "articles" / "zugdidi.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    (elsewhere / "articles" / "batumi.md").write_text(NEW_ARTICLE, encoding="utf-8")
     there = make(
         Settings(data_dir=data, knowledge_dir=elsewhere, _env_file=None),
         sessions=here.sessions,
     )
     there.ingest()
     answer = here.ask(NEW_QUESTION)
-    assert answer.answered and answer.sources[0].id == "zugdidi"
+    assert answer.answered and answer.sources[0].id == "batumi"
 
 
 def test_saved_arrays_round_trip(tmp_path: Path) -> None:
