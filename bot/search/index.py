@@ -10,7 +10,7 @@ sum of a few columns: its cost grows with the postings of the query's terms, not
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import chain
 
@@ -129,7 +129,7 @@ class SearchIndex:
         columns = [col for t in query if (col := self.vocabulary.get(t)) is not None]
         if not columns or k <= 0:
             return []
-        bound = Counter()
+        bound: defaultdict[int, float] = defaultdict(float)
         for col in columns:
             bound[col] += self._bounds[col]
         order = sorted(bound, key=lambda c: bound[c])  # smallest possible contribution first

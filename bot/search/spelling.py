@@ -39,7 +39,9 @@ def max_edits(word: str) -> int:
 class Spelling:
     """Known Latin-script words (lower case) with their analysis, for correcting query words."""
 
-    def __init__(self, words: list[str], stems: list[str], keys: list[str], counts: np.ndarray):
+    def __init__(
+        self, words: list[str], stems: list[str], keys: list[str], counts: np.ndarray
+    ) -> None:
         self.words = words
         self.stems = stems
         self.keys = keys  # "" when the word has no cross-script key
