@@ -20,7 +20,9 @@ def full_passage(
     article = next((a for a in kb.articles if a.path == article_path), None)
     if article is None or not article.passages:
         return None
-    query = analyse_question(question, detect_language(question, reader_lang))
+    query = analyse_question(
+        question, detect_language(question, reader_lang), kb.index, kb.spelling
+    )
     scores = kb.index.scores(query.tokens)
     best = max(article.passages, key=lambda doc: scores[doc])
     return [

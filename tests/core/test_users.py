@@ -41,6 +41,6 @@ def test_reminder_is_requested_once(settings: Settings) -> None:
 
 
 def test_telegram_language_codes() -> None:
-    assert [from_language_code(c) for c in ("ka", "ru-RU", "uz", "uz-Cyrl", "el", "pt-br", None)] == [
-        "ka", "ru", "uz-Latn", "uz-Cyrl", "el", None, None
-    ]  # fmt: skip
+    codes = ("ka", "ru-RU", "uz", "uz-Cyrl", "el", "pt-br", None)
+    expected = ["ka", "ru", "uz-Latn", "uz-Cyrl", "el", None, None]
+    assert [from_language_code(c) for c in codes] == expected
