@@ -32,6 +32,12 @@ from handlers.errors import on_error
 from handlers.services import KEY, Services
 
 
+# Answering is CPU-bound and synchronous, so more updates in flight only queue inside the HTTP
+# client (bench/bot_load.py: 200 at once cost twice the CPU per answer of a few at once); a
+# few let one user's slow Telegram call overlap another's answer.
+CONCURRENT_UPDATES = 8
+
+
 class NotConfigured(ValueError):
     """A setting the bot cannot run without is missing; the message says which and how."""
 
@@ -93,7 +99,7 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
-        .concurrent_updates(True)
+        .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(post_init)
         .build()
     )
