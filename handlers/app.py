@@ -31,7 +31,6 @@ from handlers.commands import publish_command_menus
 from handlers.errors import on_error
 from handlers.services import KEY, Services
 
-
 # Answering is CPU-bound and synchronous, so more updates in flight only queue inside the HTTP
 # client (bench/bot_load.py: 200 at once cost twice the CPU per answer of a few at once); a
 # few let one user's slow Telegram call overlap another's answer.
