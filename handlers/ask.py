@@ -11,7 +11,7 @@ from bot.i18n import translations
 from bot.reading import full_passage
 from handlers.render import answer_html, answer_keyboard, sections_html
 from handlers.send import patiently, send_chunks, send_html
-from handlers.services import remember_user, services, user_lang
+from handlers.services import services, user_lang, user_languages
 
 # Telegram's own limit for a message; a longer text (a forwarded document, a webhook we did
 # not expect) is answered from its beginning rather than analysed whole.
@@ -23,11 +23,11 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a question in the user's chosen language, or else in the question's own."""
     svc = services(context)
     chat_id = update.effective_chat.id
-    person = remember_user(update, context)  # stored first: their vote needs an owner
+    _lang, chosen = user_languages(update, context)  # stores the user: votes need an owner
     question = update.effective_message.text[:MAX_QUESTION]
     await patiently(lambda: context.bot.send_chat_action(chat_id, ChatAction.TYPING))
     now = svc.clock()
-    answer = svc.assistant.ask(question, lang=person and person.lang, now=now)
+    answer = svc.assistant.ask(question, lang=chosen, now=now)
     exchange_id = svc.users.record_exchange(update.effective_user.id, question, answer, now)
     readable = answer.answered and bool(answer.sources)
     events = answer.events[:EVENT_BUTTONS]

@@ -9,11 +9,10 @@ from telegram.ext import ContextTypes
 
 from bot.answers import Answer
 from bot.catalog import card, find_record, page
-from bot.i18n import from_language_code
 from bot.records import ProjectRecord
 from handlers.render import answer_html, card_html
 from handlers.send import patiently
-from handlers.services import Services, services
+from handlers.services import Services, services, user_languages
 
 MAX_QUERY = 256  # Telegram's own limit for inline queries
 MAX_RESULTS = 10
@@ -48,9 +47,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """Offer the answer to what the user typed, and the events it names."""
     query = update.inline_query
     svc = services(context)
-    person = svc.users.get(query.from_user.id)
-    chosen = person.lang if person else None
-    lang = chosen or from_language_code(query.from_user.language_code) or svc.settings.default_lang
+    lang, chosen = user_languages(update, context)
     kb = svc.assistant.knowledge()
     text = query.query.strip()[:MAX_QUERY]
     results: list[InlineQueryResultArticle] = []

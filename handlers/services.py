@@ -58,12 +58,16 @@ def remember_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person 
     return svc.users.get(user.id)
 
 
+def user_languages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str, str | None]:
+    """The language to reply in, and the one the user chose with /language (None if they did
+    not: then a question is answered in its own language)."""
+    person = remember_user(update, context)
+    chosen = person.lang if person else None
+    user = update.effective_user
+    app_lang = from_language_code(user.language_code if user else None)
+    return chosen or app_lang or services(context).settings.default_lang, chosen
+
+
 def user_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     """The user's language: chosen with /language, else their Telegram app's, else the default."""
-    person = remember_user(update, context)
-    user = update.effective_user
-    return (
-        (person and person.lang)
-        or from_language_code(user.language_code if user else None)
-        or services(context).settings.default_lang
-    )
+    return user_languages(update, context)[0]
