@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from bot.answers import Answer
 from bot.answers.plain import to_plain_text
+from bot.i18n import translations
 from bot.ingest.problems import IngestError
 from bot.service import Assistant
 from bot.settings import Settings
@@ -117,10 +118,23 @@ def cmd_ingest(assistant: Assistant, _args: argparse.Namespace) -> int:
     return 0
 
 
+CODES = ", ".join(SUPPORTED)
+
+
+def _(message: str) -> str:
+    """Marks console messages for extraction; ``say`` translates them when printed."""
+    return message
+
+
 def cmd_chat(assistant: Assistant, args: argparse.Namespace) -> int:
     """A console conversation with the same core the bot uses; ``/lang xx`` switches language."""
     lang = args.lang
-    print("Ask a question (/lang CODE to switch language, /quit or Ctrl-D to leave).")
+
+    def say(message: str, **values: str) -> None:
+        _ = translations(lang or assistant.settings.default_lang).gettext
+        print(_(message).format(**values))
+
+    say(_("Ask a question. /lang {codes} switches the language; /quit leaves."), codes=CODES)
     while True:
         try:
             line = input("> ").strip()
@@ -132,8 +146,10 @@ def cmd_chat(assistant: Assistant, args: argparse.Namespace) -> int:
         if line.startswith("/lang"):
             try:
                 lang = _lang(line.removeprefix("/lang").strip())
-            except argparse.ArgumentTypeError as exc:
-                print(exc)
+            except argparse.ArgumentTypeError:
+                say(_("Choose one of: {codes}"), codes=CODES)
+                continue
+            say(_("From now on I will answer in English."))
             continue
         if line:
             print(to_plain_text(assistant.ask(line, lang=lang, now=args.now)), end="\n\n")

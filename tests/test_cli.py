@@ -124,7 +124,9 @@ def test_chat_answers_each_line_and_switches_language(
     )
     code, out, _ = run(capsys, "chat")
     assert code == 0
+    assert out.startswith("Ask a question. /lang en, ka, uz-Cyrl, uz-Latn, el, ru switches")
     assert "Source:" in out and "Источник:" in out
+    assert "Теперь я буду отвечать на русском языке." in out
 
 
 def test_feedback_lists_votes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
