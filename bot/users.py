@@ -18,6 +18,11 @@ from bot.answers import Answer
 from bot.models import Exchange, ReminderRequest, User
 
 
+# Ids come back from Telegram callback data, which a modified client can fill with anything;
+# beyond a 64-bit integer the database driver would raise instead of finding nothing.
+_MAX_ID = 2**63 - 1
+
+
 def _utc(moment: datetime) -> datetime:
     """Naive UTC, the one form both SQLite and PostgreSQL columns give back unchanged."""
     return moment.astimezone(UTC).replace(tzinfo=None)
@@ -111,6 +116,8 @@ class UserStore:
 
     def exchange(self, exchange_id: int, user_id: int) -> Exchange | None:
         """The user's own exchange; someone else's id (forged callback data) finds nothing."""
+        if not 0 < exchange_id <= _MAX_ID:
+            return None
         with self.sessions() as session:
             row = session.get(Exchange, exchange_id)
             return row if row is not None and row.user_id == user_id else None
@@ -119,6 +126,8 @@ class UserStore:
         """Store 👍 (+1) or 👎 (-1); pressing again changes the vote rather than adding one."""
         if value not in (1, -1):
             raise ValueError("a vote is +1 or -1")
+        if not 0 < exchange_id <= _MAX_ID:
+            return False
         with self.sessions.begin() as session:
             row = session.get(Exchange, exchange_id)
             if row is None or row.user_id != user_id:

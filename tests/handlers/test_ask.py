@@ -94,3 +94,12 @@ async def test_changing_a_vote_replaces_it(bot: Bot) -> None:
     with bot.assistant.sessions() as session:
         votes = session.scalars(select(Exchange.vote).where(Exchange.user_id == user.id)).all()
     assert votes == [-1]
+
+
+async def test_forged_vote_data_is_refused_politely(bot: Bot) -> None:
+    user = bot.user("en")
+    await user.send("Which international organisations are partners?")
+    answer = await user.reply()
+    query = await user.press_data(answer, "vote:99999999999999999999999:1")
+    assert (await user.callback_answer(query))["text"] == "That entry is no longer available."
+    assert not user.unread()
