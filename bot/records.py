@@ -70,6 +70,15 @@ class When(BaseModel):
         return cls.parse(parsed if "T" in text or " " in text else parsed.date(), tz)
 
 
+def known_zone(name: str) -> str:
+    """An IANA zone name the system knows, or a ValueError saying which name is unknown."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}") from None
+    return name
+
+
 def _localized(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         raise ValueError(f"expected a mapping of languages ({', '.join(SUPPORTED)})")
@@ -125,12 +134,7 @@ class ProjectRecord(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"unknown time zone {value!r}") from None
-        return value
+        return None if value is None else known_zone(value)
 
     @field_validator("start", "end", mode="before")
     @classmethod

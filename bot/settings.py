@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.records import known_zone
 from bot.text.detect import SUPPORTED
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -88,12 +88,7 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
-        if value:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"unknown time zone {value!r}") from None
-        return value or None
+        return known_zone(value) if value else None
 
     @field_validator("admins", mode="before")
     @classmethod

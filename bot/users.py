@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.answers import Answer
 from bot.models import Exchange, ReminderRequest, User
 
-
 # Ids come back from Telegram callback data, which a modified client can fill with anything;
 # beyond a 64-bit integer the database driver would raise instead of finding nothing.
 _MAX_ID = 2**63 - 1

@@ -112,6 +112,17 @@ def test_invalid_setting_is_one_clear_line(
     ]
 
 
+def test_unknown_time_zone_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REFORMBOT_TIMEZONE", "Mars/Olympus")
+    code, _out, err = run(capsys, "ask", "hello")
+    assert code == 1
+    assert err.strip().splitlines() == [
+        "reformbot: invalid setting TIMEZONE: Value error, unknown time zone 'Mars/Olympus'"
+    ]
+
+
 QUESTION = "Who supported the study visit to France?"
 
 

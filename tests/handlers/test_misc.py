@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
+from handlers.services import KEY
 from tests.handlers.conftest import Bot
 
 
@@ -43,8 +46,6 @@ async def test_inline_query_offers_an_answer_to_share(bot: Bot) -> None:
 
 
 async def test_empty_inline_query_offers_events(bot: Bot) -> None:
-    from datetime import UTC, datetime
-
     bot.clock.now = datetime(2021, 7, 15, 9, 0, tzinfo=UTC)
     user = bot.user("en")
     results = await user.inline("")
@@ -72,15 +73,13 @@ async def test_blocked_user_is_marked_and_others_are_still_served(bot: Bot) -> N
     blocked, other = bot.user("en"), bot.user("en")
     bot.server.blocked.add(blocked.id)
     await blocked.send("/start")
-    await bot.server.wait_for(lambda: bot.assistant and _is_blocked(bot, blocked.id), 10)
+    await bot.server.wait_for(lambda: _is_blocked(bot, blocked.id), 10)
     await other.send("/start")
     assert (await other.reply()).text.startswith("Hello")
     assert ("sendMessage", "Forbidden: bot was blocked by the user") in bot.server.rejected
 
 
 def _is_blocked(bot: Bot, user_id: int) -> bool:
-    from handlers.services import KEY
-
     return bot.application.bot_data[KEY].users.is_blocked(user_id)
 
 
