@@ -7,10 +7,12 @@ card, ``?start=lang_ka`` switches the language, ``?start=events`` (trainings, pa
 from __future__ import annotations
 
 from html import escape
+from typing import get_args
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.catalog import Listing
 from bot.i18n import translations
 from bot.text.detect import SUPPORTED
 from handlers.browse import show_card, show_listing
@@ -18,7 +20,7 @@ from handlers.render import welcome_keyboard
 from handlers.send import send_html
 from handlers.services import services, user_lang
 
-LISTINGS = ("events", "trainings", "partners")
+LISTINGS = get_args(Listing)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
