@@ -145,3 +145,11 @@ async def test_trainings_in_georgian(bot: Bot) -> None:
     await user.press(listing, first["text"])
     card = await user.reply()
     assert first["text"].rstrip("…").split(" · ")[-1] in card.text.splitlines()[0]
+
+
+async def test_deep_link_opens_a_list(bot: Bot) -> None:
+    user = bot.user("el")
+    await user.send("/start partners")
+    listing = await user.reply()
+    assert listing.buttons[0]["callback_data"].startswith("card:")
+    assert not listing.text.startswith("Γεια σας")
