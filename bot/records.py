@@ -111,6 +111,7 @@ class ProjectRecord(BaseModel):
     start: When | None = None
     end: When | None = None
     online: bool = False
+    link: str | None = Field(default=None, pattern=r"^https?://\S+$")  # where to join online
     place: Localized | None = None
     organiser: Localized | None = None
     audience: Localized | None = None
@@ -152,6 +153,8 @@ class ProjectRecord(BaseModel):
             raise ValueError("only events have a type")
         if self.start and self.end and self.end.value < self.start.value:
             raise ValueError("end is before start")
+        if self.link and not self.online:
+            raise ValueError("link is where to join online: set online: true")
         if not self.source:
             raise ValueError("source must name at least one article file")
         return self

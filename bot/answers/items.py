@@ -22,7 +22,9 @@ def record_details(record: ProjectRecord, lang: str, tz: tzinfo | None = None) -
         lines.append(_("When: {when}").format(when=when))
     elif record.kind == "event":
         lines.append(_("When: the source gives no date"))
-    if record.online:
+    if record.online and record.link:
+        lines.append(_("Where: online, {link}").format(link=record.link))
+    elif record.online:
         lines.append(_("Where: online"))
     elif record.place:
         lines.append(_("Where: {place}").format(place=record.place[lang]))

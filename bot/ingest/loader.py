@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -25,6 +26,10 @@ from bot.text.detect import SUPPORTED
 Progress = Callable[[int, int, str], None]
 PROGRESS_STEPS = 100  # calls at most, so a log gets a bounded number of progress lines
 VERSION_KEY = "knowledge_version"
+# One ingestion at a time in a process: an event published from the bot is ingested on a
+# worker thread while the event loop may notice the new files and start its own; two at once
+# would race for the same rows. The second waits, then finds nothing left to do.
+_INGESTING = threading.Lock()
 
 
 @dataclass
@@ -36,15 +41,29 @@ class IngestReport:
     records: int = 0
 
 
+def _files_under(folder: Path, seen: set[Path]) -> Iterator[Path]:
+    """Every file in ``folder`` and its subfolders, sorted; hidden folders (``.git``) are
+    skipped, and a folder linked in twice is read once."""
+    for path in sorted(folder.iterdir()):
+        if path.is_dir():
+            real = path.resolve()
+            if not path.name.startswith(".") and real not in seen:
+                seen.add(real)
+                yield from _files_under(path, seen)
+        elif path.is_file():
+            yield path
+
+
 def knowledge_files(knowledge_dir: Path) -> dict[str, Path]:
-    """Relative path → file, for every article and record file the directory holds."""
+    """Relative path → file, for every article and record file the directory holds, in
+    subfolders too (``articles/published/x.md``: records name it ``published/x.md``)."""
     found: dict[str, Path] = {}
     for sub, suffixes in (("articles", ARTICLE_SUFFIXES), ("records", RECORD_SUFFIXES)):
         folder = knowledge_dir / sub
         if folder.is_dir():
-            for path in sorted(folder.iterdir()):
-                if path.is_file() and path.suffix in suffixes:
-                    found[f"{sub}/{path.name}"] = path
+            for path in _files_under(folder, {folder.resolve()}):
+                if path.suffix in suffixes:
+                    found[f"{sub}/{path.relative_to(folder).as_posix()}"] = path
     return found
 
 
@@ -173,6 +192,13 @@ def ingest(
     """
     if not knowledge_dir.is_dir():
         raise IngestError([Problem(str(knowledge_dir), None, "knowledge directory not found")])
+    with _INGESTING:
+        return _ingest(sessions, knowledge_dir, progress)
+
+
+def _ingest(
+    sessions: sessionmaker[Session], knowledge_dir: Path, progress: Progress | None
+) -> IngestReport:
     hashes = file_hashes(knowledge_dir)
     report = IngestReport()
     with sessions.begin() as session:
