@@ -8,17 +8,19 @@ import json
 import logging
 import sys
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from bot.answers import Answer
 from bot.answers.plain import to_plain_text
+from bot.broadcast.outbox import Outbox
 from bot.i18n import translations
 from bot.ingest.problems import IngestError
 from bot.service import Assistant
 from bot.settings import Settings
+from bot.staff import Role, StaffStore
 from bot.text.detect import SUPPORTED
 from bot.users import UserStore
 
@@ -167,6 +169,55 @@ def cmd_feedback(assistant: Assistant, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff(assistant: Assistant, args: argparse.Namespace) -> int:
+    """Appoint or remove programme staff, or list them (admins from settings included)."""
+    staff = StaffStore(assistant.sessions, assistant.settings.admins)
+    if args.action == "add":
+        role = Role.ADMIN if args.admin else Role.STAFF
+        staff.add(args.user_id, role, by=None, now=datetime.now(UTC))
+        print(f"{args.user_id} is now {role}")
+    elif args.action == "remove":
+        if args.user_id in staff.admins:
+            print(f"{args.user_id} is in REFORMBOT_ADMINS; remove them there", file=sys.stderr)
+            return 1
+        if not staff.remove(args.user_id):
+            print(f"{args.user_id} is not staff", file=sys.stderr)
+            return 1
+        print(f"{args.user_id} removed")
+    else:
+        for member in staff.members():
+            note = "  (REFORMBOT_ADMINS)" if member.from_settings else ""
+            print(f"{member.user_id}  {member.role}{note}")
+        if not staff.members():
+            print("no staff yet: reformbot staff add <telegram id> [--admin]")
+    return 0
+
+
+def cmd_announcements(assistant: Assistant, args: argparse.Namespace) -> int:
+    """Announcements newest first with what happened to their deliveries."""
+    outbox = Outbox(assistant.sessions, owner="cli")
+    if args.cancel is not None:
+        if not outbox.cancel(args.cancel, datetime.now(UTC)):
+            print(f"announcement {args.cancel} is not scheduled or sending", file=sys.stderr)
+            return 1
+        print(f"announcement {args.cancel} cancelled")
+        return 0
+    summaries = outbox.summaries(limit=args.limit)
+    for s in summaries:
+        c = s.progress.counts
+        when = s.finished_at or s.due_at
+        text = " ".join(s.preview.split())
+        print(
+            f"#{s.id} {s.kind} {s.status} {when:%Y-%m-%d %H:%M} UTC to {s.topic}: "
+            f"sent {c['sent']}, failed {c['failed']}, blocked {c['blocked']}, "
+            f"remaining {s.progress.remaining}, resent after a crash {s.progress.uncertain}"
+            f" | {text[:60]}"
+        )
+    if not summaries:
+        print("no announcements yet")
+    return 0
+
+
 def cmd_run(assistant: Assistant, args: argparse.Namespace) -> int:
     # Imported here: the Telegram layer is loaded only when the bot is started.
     from handlers.app import NotConfigured, run
@@ -214,6 +265,23 @@ def build_parser() -> argparse.ArgumentParser:
     feedback = commands.add_parser("feedback", help="list the latest 👍/👎 votes")
     feedback.add_argument("--limit", type=int, default=50, help="how many (default 50)")
     feedback.set_defaults(run=cmd_feedback)
+    staff = commands.add_parser("staff", help="add, remove or list programme staff")
+    staff_actions = staff.add_subparsers(dest="action", required=True)
+    for action in ("add", "remove"):
+        sub = staff_actions.add_parser(action, help=f"{action} a member by Telegram user id")
+        sub.add_argument("user_id", type=int, help="their Telegram id (the bot's /myid shows it)")
+        if action == "add":
+            sub.add_argument("--admin", action="store_true", help="may also appoint staff")
+    staff_actions.add_parser("list", help="list staff and admins")
+    staff.set_defaults(run=cmd_staff)
+    announcements = commands.add_parser(
+        "announcements", help="list announcements and their delivery counts"
+    )
+    announcements.add_argument("--limit", type=int, default=50, help="how many (default 50)")
+    announcements.add_argument(
+        "--cancel", type=int, metavar="ID", help="cancel a scheduled (or the rest of a) broadcast"
+    )
+    announcements.set_defaults(run=cmd_announcements)
     return parser
 
 

@@ -139,3 +139,83 @@ class ReminderRequest(Base):
     )
     event_key: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class StaffMember(Base):
+    """Someone allowed to publish: ``admin`` may also add and remove staff. The admins named
+    in REFORMBOT_ADMINS are admins without a row here."""
+
+    __tablename__ = "staff"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))  # "admin" or "staff"
+    added_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Subscription(Base):
+    """A user follows a topic (see ``bot.subscriptions.TOPICS``)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("user_id", "topic"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    topic: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Announcement(Base):
+    """Something sent to many chats: a staff announcement, a new-event notice or a reminder.
+
+    ``key`` makes the automatic ones happen once (``event:<id>``, ``reminder:<id>:...``);
+    ``texts`` holds one Telegram-HTML version per language and ``fallback_lang`` names the
+    version for everyone else. Status: scheduled → sending → done, or cancelled.
+    """
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
+    kind: Mapped[str] = mapped_column(String(16))  # announcement, event, reminder
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    author_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    texts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    fallback_lang: Mapped[str] = mapped_column(String(16))
+    topic: Mapped[str] = mapped_column(String(32))
+    langs: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)  # None: everyone
+    event_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    due_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    author_lang: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class Delivery(Base):
+    """The outbox: one row per announcement and chat, moving pending → sending → sent, failed
+    or blocked, each step in its own transaction. A row found ``sending`` under a stale claim
+    was in flight when its sender died: ``uncertain`` records that it was sent again."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("announcement_id", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(
+        ForeignKey("announcements.id", ondelete="CASCADE"), index=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    lang: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    uncertain: Mapped[bool] = mapped_column(Boolean, default=False)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -7,8 +7,10 @@ to whatever needs it, so two configurations can live side by side in one process
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -22,6 +24,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 # Telegram accepts only these characters in a webhook's secret_token.
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_DURATION = re.compile(r"^(\d+)([dhm])$")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 
 class Settings(BaseSettings):
@@ -55,6 +59,27 @@ class Settings(BaseSettings):
     admins: Annotated[list[int], NoDecode] = Field(
         default_factory=list,
         description="Telegram user ids of the first admins, comma-separated.",
+    )
+    broadcast_rate: float = Field(
+        default=25.0,
+        gt=0,
+        description="Messages per second a broadcast may send in all (Telegram allows ~30).",
+    )
+    broadcast_chat_interval: float = Field(
+        default=1.0, ge=0, description="Seconds between two broadcast messages to one chat."
+    )
+    broadcast_progress_seconds: float = Field(
+        default=3.0, gt=0, description="Least seconds between edits of the progress message."
+    )
+    broadcast_lease_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="A delivery claimed this long ago and not finished is taken back "
+        "(its sender died); it is sent again and counted as uncertain.",
+    )
+    reminders: Annotated[list[timedelta], NoDecode] = Field(
+        default_factory=lambda: [timedelta(hours=24), timedelta(hours=1)],
+        description="How long before an event its reminders go, e.g. 24h,1h or 90m.",
     )
     telegram_bot_token: SecretStr | None = Field(
         default=None,
@@ -97,6 +122,20 @@ class Settings(BaseSettings):
             return [part for part in re.split(r"[\s,]+", value) if part]
         return value
 
+    @field_validator("reminders", mode="before")
+    @classmethod
+    def _durations(cls, value: object) -> object:
+        if not isinstance(value, str) or not value.strip():
+            return value if not isinstance(value, str) else []
+        durations = []
+        for part in re.split(r"[\s,]+", value.strip()):
+            match = _DURATION.match(part)
+            if not match:
+                raise ValueError(f"{part!r}: write durations like 24h, 90m or 2d")
+            amount, unit = int(match[1]), match[2]
+            durations.append(timedelta(**{_UNITS[unit]: amount}))
+        return sorted(durations, reverse=True)
+
     @field_validator("telegram_bot_token")
     @classmethod
     def _token(cls, value: SecretStr | None) -> SecretStr | None:
@@ -117,6 +156,11 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("expected http(s)://host[:port]")
         return value.rstrip("/")
+
+    @property
+    def zone(self) -> ZoneInfo | None:
+        """The zone event times are shown in; None: each event's own zone."""
+        return ZoneInfo(self.timezone) if self.timezone else None
 
     @property
     def effective_database_url(self) -> str:

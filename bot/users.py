@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.answers import Answer
+from bot.i18n import from_language_code
 from bot.models import Exchange, ReminderRequest, User
 
 # Ids come back from Telegram callback data, which a modified client can fill with anything;
@@ -22,9 +23,15 @@ from bot.models import Exchange, ReminderRequest, User
 _MAX_ID = 2**63 - 1
 
 
-def _utc(moment: datetime) -> datetime:
+def utc(moment: datetime) -> datetime:
     """Naive UTC, the one form both SQLite and PostgreSQL columns give back unchanged."""
     return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def reply_lang(chosen: str | None, language_code: str | None, default: str) -> str:
+    """The language to write to someone in: chosen with /language, else their Telegram app's,
+    else the bot's default. Replies and broadcasts decide it the same way."""
+    return chosen or from_language_code(language_code) or default
 
 
 @dataclass(frozen=True)
@@ -64,13 +71,13 @@ class UserStore:
         with self.sessions.begin() as session:
             user = session.get(User, user_id)
             if user is None:
-                user = User(id=user_id, created_at=_utc(now), lang=None)
+                user = User(id=user_id, created_at=utc(now), lang=None)
                 session.add(user)
             user.chat_id = chat_id
             user.first_name = first_name[:255]
             user.language_code = language_code
             user.blocked = False
-            user.seen_at = _utc(now)
+            user.seen_at = utc(now)
             return Person(user.id, user.chat_id, user.language_code, user.lang)
 
     def get(self, user_id: int) -> Person | None:
@@ -84,11 +91,12 @@ class UserStore:
             if user is not None:
                 user.lang = lang
 
-    def mark_blocked(self, chat_id: int) -> None:
-        """Telegram said the user blocked the bot: stop writing to them until they return."""
+    def mark_blocked(self, chat_id: int, blocked: bool = True) -> None:
+        """Telegram said the user blocked the bot (or, with False, unblocked it): broadcasts
+        skip them until they return."""
         with self.sessions.begin() as session:
             for user in session.scalars(select(User).where(User.chat_id == chat_id)):
-                user.blocked = True
+                user.blocked = blocked
 
     def is_blocked(self, user_id: int) -> bool:
         with self.sessions() as session:
@@ -107,7 +115,7 @@ class UserStore:
                 answered=answer.answered,
                 source_key=top.id if top else None,
                 source_path=top.path if top else None,
-                asked_at=_utc(now),
+                asked_at=utc(now),
             )
             session.add(row)
             session.flush()
@@ -132,7 +140,7 @@ class UserStore:
             if row is None or row.user_id != user_id:
                 return False
             row.vote = value
-            row.voted_at = _utc(now)
+            row.voted_at = utc(now)
             return True
 
     def feedback(self, limit: int = 50) -> list[Feedback]:
@@ -163,7 +171,7 @@ class UserStore:
         try:
             with self.sessions.begin() as session:
                 session.add(
-                    ReminderRequest(user_id=user_id, event_key=event_key, created_at=_utc(now))
+                    ReminderRequest(user_id=user_id, event_key=event_key, created_at=utc(now))
                 )
         except IntegrityError:
             return False

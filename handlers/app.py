@@ -17,17 +17,36 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
     filters,
 )
 
+from bot.broadcast.dispatcher import Dispatcher
 from bot.service import Assistant
 from bot.settings import Settings
+from bot.staff import StaffStore
+from bot.subscriptions import SubscriptionStore
 from bot.users import UserStore
-from handlers import ask, browse, calendar, feedback, help, inline, language, media, start
+from handlers import (
+    announce,
+    ask,
+    browse,
+    calendar,
+    feedback,
+    help,
+    inline,
+    language,
+    media,
+    newevent,
+    staff,
+    start,
+    subscribe,
+)
 from handlers.commands import publish_command_menus
+from handlers.delivery import TelegramTransport
 from handlers.errors import on_error
 from handlers.services import KEY, Services
 
@@ -35,6 +54,7 @@ from handlers.services import KEY, Services
 # client (bench/bot_load.py: 200 at once cost twice the CPU per answer of a few at once); a
 # few let one user's slow Telegram call overlap another's answer.
 CONCURRENT_UPDATES = 8
+DISPATCHER_TASK = "dispatcher_task"
 
 
 class NotConfigured(ValueError):
@@ -52,12 +72,23 @@ async def _noop(update: Update, _context: object) -> None:
 
 def register(application: Application) -> None:
     add = application.add_handler
+    add(announce.conversation())  # first: while it runs, its steps take the user's input
+    add(newevent.conversation())  # before /cancel, the catch-all button and ask.ask
     add(CommandHandler("start", start.start))
     add(CommandHandler("help", help.show_help))
     add(CommandHandler("language", language.language))
     add(CommandHandler("events", browse.events))
     add(CommandHandler("trainings", browse.trainings))
     add(CommandHandler("partners", browse.partners))
+    add(CommandHandler("subscribe", subscribe.subscribe))
+    add(CommandHandler("unsubscribe", subscribe.unsubscribe))
+    add(CommandHandler("myid", staff.my_id))
+    add(CommandHandler("staff", staff.list_staff))
+    add(CommandHandler("addstaff", staff.add_staff))
+    add(CommandHandler("removestaff", staff.remove_staff))
+    add(CommandHandler("cancel", announce.nothing_to_cancel))
+    add(CallbackQueryHandler(subscribe.toggle, pattern=r"^sub:"))
+    add(ChatMemberHandler(subscribe.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     add(CallbackQueryHandler(language.choose, pattern=r"^lang:"))
     add(CallbackQueryHandler(help.show_help, pattern=r"^help$"))
     add(CallbackQueryHandler(browse.turn_page, pattern=r"^list:(events|trainings|partners):\d+$"))
@@ -92,6 +123,15 @@ def build_application(
     async def post_init(application: Application) -> None:
         assistant.knowledge()  # load (or ingest) before the first user waits for it
         await publish_command_menus(application, settings.default_lang)
+        # The outbox loop runs beside the update handlers for the life of the bot; it
+        # resumes whatever a previous run left pending.
+        application.bot_data[DISPATCHER_TASK] = asyncio.create_task(dispatcher.run())
+
+    async def post_stop(application: Application) -> None:
+        await dispatcher.stop()
+        task = application.bot_data.pop(DISPATCHER_TASK, None)
+        if task is not None:
+            await task
 
     application = (
         ApplicationBuilder()
@@ -100,9 +140,19 @@ def build_application(
         .base_file_url(f"{base}/file/bot")
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(post_init)
+        .post_stop(post_stop)
         .build()
     )
-    application.bot_data[KEY] = Services(settings, assistant, UserStore(assistant.sessions), clock)
+    dispatcher = Dispatcher(assistant, TelegramTransport(application.bot), clock=clock)
+    application.bot_data[KEY] = Services(
+        settings,
+        assistant,
+        UserStore(assistant.sessions),
+        clock,
+        StaffStore(assistant.sessions, settings.admins),
+        SubscriptionStore(assistant.sessions, settings.default_lang),
+        dispatcher,
+    )
     register(application)
     return application
 

@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 from bot.calendar import event_ics
 from bot.catalog import can_add_to_calendar, find_record, upcoming_events
 from bot.i18n import translations
+from bot.i18n.formatting import format_durations
 from handlers.send import patiently
 from handlers.services import services, user_lang
 
@@ -45,8 +46,13 @@ async def remind_me(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text = _("That entry is no longer available.")
     elif record not in upcoming_events(kb, svc.clock()):
         text = _("This event has already taken place.")
+    elif not svc.settings.reminders:
+        text = _("Reminders are switched off on this bot.")
     elif svc.users.request_reminder(update.effective_user.id, record.id, svc.clock()):
-        text = _("Done: I will remind you 24 hours and 1 hour before it starts.")
+        before = [d.total_seconds() for d in svc.settings.reminders]
+        text = _("Done: I will remind you {before} before it starts.").format(
+            before=format_durations(before, lang)
+        )
     else:
         text = _("You already asked me to remind you about this event.")
     await patiently(lambda: query.answer(text, show_alert=True))

@@ -16,6 +16,8 @@ def command_menu(lang: str) -> list[BotCommand]:
         BotCommand("events", _("upcoming workshops and sessions")),
         BotCommand("trainings", _("trainings held so far")),
         BotCommand("partners", _("partner organisations")),
+        BotCommand("subscribe", _("announcements and reminders to receive")),
+        BotCommand("unsubscribe", _("stop all announcements")),
         BotCommand("language", _("change the language I answer in")),
         BotCommand("help", _("what I can do")),
     ]

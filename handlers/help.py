@@ -24,6 +24,7 @@ def help_text(lang: str, bot_username: str) -> str:
         ("/events", _("upcoming workshops and sessions")),
         ("/trainings", _("trainings held so far")),
         ("/partners", _("partner organisations")),
+        ("/subscribe", _("announcements and reminders to receive")),
         ("/language", _("change the language I answer in")),
     )
     title = _("What I can do")

@@ -15,10 +15,13 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.i18n import from_language_code
+from bot.broadcast.dispatcher import Dispatcher
+from bot.broadcast.outbox import Outbox
 from bot.service import Assistant
 from bot.settings import Settings
-from bot.users import Person, UserStore
+from bot.staff import StaffStore
+from bot.subscriptions import SubscriptionStore
+from bot.users import Person, UserStore, reply_lang
 
 KEY = "services"
 
@@ -29,11 +32,18 @@ class Services:
     assistant: Assistant
     users: UserStore
     clock: Callable[[], datetime]
+    staff: StaffStore
+    subscriptions: SubscriptionStore
+    dispatcher: Dispatcher
+
+    @property
+    def outbox(self) -> Outbox:
+        return self.dispatcher.outbox
 
     @property
     def zone(self) -> ZoneInfo | None:
         """The time zone event times are shown in; None: each event's own zone."""
-        return ZoneInfo(self.settings.timezone) if self.settings.timezone else None
+        return self.settings.zone
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -64,8 +74,8 @@ def user_languages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[
     person = remember_user(update, context)
     chosen = person.lang if person else None
     user = update.effective_user
-    app_lang = from_language_code(user.language_code if user else None)
-    return chosen or app_lang or services(context).settings.default_lang, chosen
+    code = user.language_code if user else None
+    return reply_lang(chosen, code, services(context).settings.default_lang), chosen
 
 
 def user_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:

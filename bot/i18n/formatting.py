@@ -9,8 +9,10 @@ from babel.dates import (
     format_interval,
     format_skeleton,
     format_time,
+    format_timedelta,
     get_timezone_location,
 )
+from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from bot.i18n import babel_locale
@@ -47,3 +49,17 @@ def format_day(value: datetime, lang: str) -> str:
 
 def format_number(value: int, lang: str) -> str:
     return format_decimal(value, locale=babel_locale(lang))
+
+
+def format_moment(value: datetime, lang: str, tz: tzinfo) -> str:
+    """A date and time a staff member typed, read back: "Dec 1, 2026, 9:00 AM"."""
+    locale = babel_locale(lang)
+    day = format_date(value.astimezone(tz), "medium", locale=locale)
+    return f"{day}, {format_time(value, 'short', tzinfo=tz, locale=locale)}"
+
+
+def format_durations(seconds: list[float], lang: str) -> str:
+    """ "24 hours and 1 hour": how long before an event its reminders go."""
+    locale = babel_locale(lang)
+    parts = [format_timedelta(s, threshold=1, locale=locale, format="long") for s in seconds]
+    return format_list(parts, locale=locale)

@@ -118,3 +118,24 @@ class TelegramUser:
 
     def unread(self) -> list[SentMessage]:
         return self.server.messages_to(self.id)[self._read :]
+
+    async def block_bot(self, blocked: bool = True) -> None:
+        """Block (or unblock) the bot in the app: sends fail with 403 and Telegram tells the
+        bot with a ``my_chat_member`` update, as it does."""
+        if blocked:
+            self.server.blocked.add(self.id)
+        else:
+            self.server.blocked.discard(self.id)
+        old, new = ("member", "kicked") if blocked else ("kicked", "member")
+        bot_user = self.server._bot_user()
+        await self.server.push_update(
+            {
+                "my_chat_member": {
+                    "chat": self.chat,
+                    "from": self._from(),
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": old, "user": bot_user, "until_date": 0},
+                    "new_chat_member": {"status": new, "user": bot_user, "until_date": 0},
+                }
+            }
+        )

@@ -78,6 +78,7 @@ async def running_bot(
         await server.release_pollers()
         await application.updater.stop()
         await application.stop()
+        await application.post_stop(application)
         await application.shutdown()
         if own_server:
             await server.stop()

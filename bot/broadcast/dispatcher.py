@@ -1,0 +1,198 @@
+"""The loop that turns the outbox into messages, inside the running bot.
+
+Each round it derives event notices and reminders from the knowledge, starts announcements
+whose time has come (writing their deliveries), sends pending deliveries at the allowed pace,
+keeps the staff member's progress message current and reports what finished. Telegram itself
+is behind :class:`Transport`, so the core never imports it and tests can drive the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from bot.broadcast.notices import plan_notices
+from bot.broadcast.outbox import Job, Outbox, Outcome, Retry
+from bot.broadcast.pacing import Pacer
+from bot.broadcast.report import progress_text
+from bot.catalog import find_record
+from bot.knowledge import KnowledgeBase
+from bot.models import Announcement
+from bot.service import Assistant
+from bot.subscriptions import Recipient, SubscriptionStore
+
+log = logging.getLogger(__name__)
+
+# Sends in flight at once: enough to keep the rate when Telegram answers in ~100 ms, few
+# enough that a kill leaves only a handful of uncertain rows.
+CONCURRENCY = 8
+POLL_SECONDS = 0.5
+# Notices are derived when the knowledge changes, and at least this often, because the
+# passing of time alone makes an event's reminders due or moot.
+PLAN_SECONDS = 60.0
+
+
+class Transport(Protocol):
+    async def deliver(self, job: Job) -> Outcome: ...
+
+    async def show(self, chat_id: int, message_id: int | None, text: str) -> int | None:
+        """Send ``text`` (or, with a message id, edit that message); the message id, or None
+        if it could not be shown. Progress is best effort and must never raise."""
+        ...
+
+
+def _wall() -> datetime:
+    return datetime.now(UTC)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        assistant: Assistant,
+        transport: Transport,
+        *,
+        clock: Callable[[], datetime] = _wall,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        settings = assistant.settings
+        self.assistant = assistant
+        self.transport = transport
+        self.clock = clock  # what time it is for schedules and reminders (tests move it)
+        self.poll_seconds = poll_seconds
+        self.outbox = Outbox(assistant.sessions, owner=str(uuid.uuid4()))
+        self.subscriptions = SubscriptionStore(assistant.sessions, settings.default_lang)
+        self.pacer = Pacer(settings.broadcast_rate, settings.broadcast_chat_interval)
+        self.lease = timedelta(seconds=settings.broadcast_lease_seconds)
+        self._planned: tuple[str, float] | None = None  # knowledge version, when
+        self._shown: dict[int, tuple[float, str]] = {}  # announcement → last edit, text
+        self._stop = asyncio.Event()
+        self._inflight: set[asyncio.Task] = set()
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Rounds until :meth:`stop`; a failing round is logged and the next one tried."""
+        while not self._stop.is_set():
+            try:
+                await self.round()
+            except Exception:
+                log.exception("broadcast round failed; retrying")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.poll_seconds)
+
+    async def stop(self) -> None:
+        """Finish the sends in flight (their results are recorded), then return."""
+        self._stop.set()
+        if self._inflight:
+            await asyncio.gather(*self._inflight, return_exceptions=True)
+
+    # -- one round ----------------------------------------------------------------------------
+
+    async def round(self) -> None:
+        kb = self.assistant.knowledge()  # on the loop's thread, like every handler's call
+        await asyncio.to_thread(self._plan, kb)
+        await asyncio.to_thread(self._start_due, kb)
+        recovered = await asyncio.to_thread(self.outbox.recover, _wall(), self.lease)
+        if recovered:
+            log.warning("%d deliveries were in flight when a sender stopped: resent", recovered)
+        await self._drain()
+        await self._report()
+
+    def _plan(self, kb: KnowledgeBase) -> None:
+        version, at = self._planned or ("", float("-inf"))
+        if version == kb.version and time.monotonic() - at < PLAN_SECONDS:
+            return
+        settings = self.assistant.settings
+        plan_notices(
+            kb,
+            self.outbox,
+            self.clock(),
+            reminders=settings.reminders,
+            default_lang=settings.default_lang,
+            tz=settings.zone,
+        )
+        self._planned = (kb.version, time.monotonic())
+
+    def _start_due(self, kb: KnowledgeBase) -> None:
+        now = self.clock()
+        for announcement in self.outbox.due(now):
+            recipients = self._audience(announcement, kb, now)
+            if recipients is None:
+                self.outbox.cancel(announcement.id, now)
+            elif self.outbox.start(announcement.id, recipients, now):
+                log.info("announcement %d: sending to %d", announcement.id, len(recipients))
+
+    def _audience(
+        self, announcement: Announcement, kb: KnowledgeBase, now: datetime
+    ) -> list[Recipient] | None:
+        """Who gets it, decided when it starts; None when it no longer makes sense (its
+        event was removed or has begun)."""
+        if announcement.kind == "announcement":
+            return self.subscriptions.audience(announcement.topic, announcement.langs)
+        record = find_record(kb, announcement.event_key or "")
+        if record is None or record.start is None or record.start.value <= now:
+            return None
+        if announcement.kind == "event":
+            return self.subscriptions.audience(announcement.topic)
+        return self.subscriptions.reminded(record.id, announcement.topic)
+
+    async def _drain(self) -> None:
+        """Send until nothing pending is ready, claiming only as many rows as can go now."""
+        while not self._stop.is_set():
+            free = CONCURRENCY - len(self._inflight)
+            if free <= 0:
+                await asyncio.wait(self._inflight, return_when=asyncio.FIRST_COMPLETED)
+                continue
+            jobs = await asyncio.to_thread(self.outbox.claim, _wall(), free)
+            if not jobs:
+                return
+            for job in jobs:
+                await self.pacer.turn(job.chat_id)
+                task = asyncio.create_task(self._deliver(job))
+                self._inflight.add(task)
+                task.add_done_callback(self._inflight.discard)
+            await self._report()
+
+    async def _deliver(self, job: Job) -> None:
+        try:
+            outcome = await self.transport.deliver(job)
+        except Exception:  # the transport maps Telegram's errors, so this is a bug: retry
+            log.exception("delivery %d failed unexpectedly", job.delivery_id)
+            outcome = Retry(5.0)
+        if isinstance(outcome, Retry) and outcome.flood:
+            self.pacer.pause(outcome.seconds)
+            log.warning("flood control: broadcast paused for %.0f s", outcome.seconds)
+        await asyncio.to_thread(self.outbox.record, job, outcome, _wall())
+
+    async def _report(self) -> None:
+        """Edit progress messages (at most every few seconds each) and send final reports."""
+        finished = await asyncio.to_thread(self.outbox.finish, self.clock())
+        summaries = await asyncio.to_thread(self.outbox.summaries, status="sending", limit=100)
+        if finished:
+            summaries += await asyncio.to_thread(self.outbox.summaries, ids=finished)
+        every = self.assistant.settings.broadcast_progress_seconds
+        for summary in summaries:
+            if summary.progress_chat_id is None:
+                continue
+            text = progress_text(summary, summary.author_lang or "en")
+            last_at, last_text = self._shown.get(summary.id, (float("-inf"), ""))
+            final = summary.id in finished
+            if text == last_text or (not final and time.monotonic() - last_at < every):
+                continue
+            chat, shown = summary.progress_chat_id, summary.progress_message_id
+            if final:  # the progress message's last state, then the report, which notifies
+                if shown:
+                    await self.transport.show(chat, shown, text)
+                await self.transport.show(chat, None, text)
+                self._shown.pop(summary.id, None)
+                continue
+            message_id = await self.transport.show(chat, shown, text)
+            self._shown[summary.id] = (time.monotonic(), text)
+            if message_id and message_id != shown:
+                await asyncio.to_thread(self.outbox.set_progress_message, summary.id, message_id)

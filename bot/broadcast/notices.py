@@ -1,0 +1,94 @@
+"""Announcements the knowledge implies: a notice when an event is published, and reminders
+before it starts.
+
+They are derived again whenever the knowledge changes, and made once by their keys, so an
+event added by a record file and ``reformbot ingest`` is announced exactly like one added from
+the bot, and a restart neither loses nor repeats a reminder. A changed start time makes new
+reminder keys; reminders for the old time, or for a removed event, are cancelled.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+from html import escape
+
+from bot.answers.items import record_details
+from bot.broadcast.outbox import Outbox
+from bot.catalog import upcoming_events
+from bot.i18n import translations
+from bot.knowledge import KnowledgeBase
+from bot.records import Precision, ProjectRecord
+from bot.text.detect import SUPPORTED
+
+
+def event_topic(record: ProjectRecord) -> str:
+    return "trainings" if record.type == "training" else "events"
+
+
+def _texts(record: ProjectRecord, heading: str, tz: tzinfo | None) -> dict[str, str]:
+    texts = {}
+    for lang in SUPPORTED:
+        _ = translations(lang).gettext
+        title = _(heading).format(name=f"<b>{escape(record.name[lang])}</b>")
+        details = "\n".join(escape(line) for line in record_details(record, lang, tz))
+        texts[lang] = f"{title}\n\n{details}"
+    return texts
+
+
+def _(message: str) -> str:
+    """Marks a heading for extraction; it is translated per language in ``_texts``."""
+    return message
+
+
+NEW_EVENT = _("🆕 New on the programme: {name}")
+REMINDER = _("⏰ Reminder: {name} is coming up.")
+
+
+def reminder_key(record: ProjectRecord, before: timedelta) -> str:
+    minutes = int(before.total_seconds() // 60)
+    return f"reminder:{record.id}:{record.start.value.isoformat()}:{minutes}"
+
+
+def plan_notices(
+    kb: KnowledgeBase,
+    outbox: Outbox,
+    now: datetime,
+    *,
+    reminders: list[timedelta],
+    default_lang: str,
+    tz: tzinfo | None = None,
+) -> int:
+    """Queue the notice of every event not yet announced and its reminders; returns how many
+    announcements were created."""
+    created = 0
+    wanted: dict[str, dict[str, str]] = {}
+    for record in upcoming_events(kb, now):
+        if record.start.value <= now:
+            continue  # under way: too late to announce it
+        common = {"fallback_lang": default_lang, "topic": event_topic(record), "now": now}
+        if outbox.create(
+            kind="event",
+            key=f"event:{record.id}",
+            texts=_texts(record, NEW_EVENT, tz),
+            due_at=now,
+            event_key=record.id,
+            **common,
+        ):
+            created += 1
+        if record.start.precision is not Precision.MINUTE:
+            continue  # no time of day: "an hour before" means nothing
+        texts = _texts(record, REMINDER, tz)
+        for before in reminders:
+            key = reminder_key(record, before)
+            wanted[key] = texts
+            due = record.start.value - before
+            if due > now and outbox.create(
+                kind="reminder", key=key, texts=texts, due_at=due, event_key=record.id, **common
+            ):
+                created += 1
+    for announcement in outbox.scheduled("reminder"):
+        if announcement.key in wanted:
+            outbox.update_texts(announcement.id, wanted[announcement.key])
+        else:
+            outbox.cancel(announcement.id, now)
+    return created

@@ -1,0 +1,40 @@
+"""What a staff member reads about their announcement: the live progress and the final report."""
+
+from __future__ import annotations
+
+from bot.broadcast.outbox import Summary
+from bot.i18n import translations
+from bot.i18n.formatting import format_number
+
+
+def progress_text(summary: Summary, lang: str) -> str:
+    """Counts while sending; the final report once the announcement is done or cancelled."""
+    _ = translations(lang).gettext
+    progress = summary.progress
+
+    def n(value: int) -> str:
+        return format_number(value, lang)
+
+    if summary.status == "done":
+        heading = _("✅ Announcement #{id} is delivered.")
+    elif summary.status == "cancelled":
+        heading = _("Announcement #{id} was cancelled.")
+    else:
+        heading = _("📣 Sending announcement #{id}…")
+    lines = [
+        heading.format(id=summary.id),
+        "",
+        _("Sent: {count}").format(count=n(progress.counts["sent"])),
+        _("Failed: {count}").format(count=n(progress.counts["failed"])),
+        _("Blocked the bot: {count}").format(count=n(progress.counts["blocked"])),
+    ]
+    if summary.status == "sending":
+        lines.append(_("Remaining: {count}").format(count=n(progress.remaining)))
+    if progress.uncertain:
+        lines.append(
+            _(
+                "{count} were being sent when the bot stopped; they were sent again, so "
+                "those people may have it twice."
+            ).format(count=n(progress.uncertain))
+        )
+    return "\n".join(lines)

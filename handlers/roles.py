@@ -1,0 +1,36 @@
+"""Staff-only commands: one check, one localized refusal, one log line for every attempt."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import translations
+from handlers.send import patiently, send_html
+from handlers.services import services, user_lang
+
+log = logging.getLogger(__name__)
+
+
+async def allowed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *, admin: bool = False
+) -> bool:
+    """Whether the sender is staff (or admin); if not, tell them so and log the attempt."""
+    user = update.effective_user
+    staff = services(context).staff
+    if user is not None and (staff.is_admin(user.id) if admin else staff.is_staff(user.id)):
+        return True
+    what = update.effective_message.text if update.effective_message else "a button"
+    log.warning(
+        "refused %s to user %s (not %s)", what, user and user.id, "admin" if admin else "staff"
+    )
+    _ = translations(user_lang(update, context)).gettext
+    text = _("Only admins can do that.") if admin else _("Only programme staff can do that.")
+    if update.callback_query:
+        await patiently(lambda: update.callback_query.answer(text, show_alert=True))
+    else:
+        await send_html(context, update.effective_chat.id, escape(text))
+    return False

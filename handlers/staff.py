@@ -1,0 +1,86 @@
+"""/staff, /addstaff, /removestaff for admins; /myid so a colleague can say who to add."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import translations
+from bot.staff import Role
+from handlers.roles import allowed
+from handlers.send import send_html
+from handlers.services import services, user_lang
+
+
+async def my_id(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _ = translations(user_lang(update, context)).gettext
+    text = _("Your Telegram id is {id}. An admin adds staff with /addstaff {id}.").format(
+        id=update.effective_user.id
+    )
+    await send_html(context, update.effective_chat.id, escape(text))
+
+
+async def list_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await allowed(update, context, admin=True):
+        return
+    lang = user_lang(update, context)
+    _ = translations(lang).gettext
+    members = services(context).staff.members()
+    title = _("Programme staff")
+    lines = [f"<b>{escape(title)}</b>"]
+    for member in members:
+        role = _("admin") if member.role is Role.ADMIN else _("staff")
+        from_settings = _("from the settings")
+        note = f" — {escape(from_settings)}" if member.from_settings else ""
+        lines.append(f"• <code>{member.user_id}</code> ({escape(role)}){note}")
+    if not members:
+        lines.append(escape(_("Nobody yet.")))
+    await send_html(context, update.effective_chat.id, "\n".join(lines))
+
+
+def _target(context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    """The user id in ``/addstaff 123`` (None when missing or not a Telegram id)."""
+    args = context.args or []
+    if not args or not args[0].isdigit() or not 0 < int(args[0]) < 2**63:
+        return None
+    return int(args[0])
+
+
+async def add_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/addstaff <id>`` appoints staff; ``/addstaff <id> admin`` an admin."""
+    if not await allowed(update, context, admin=True):
+        return
+    lang = user_lang(update, context)
+    _ = translations(lang).gettext
+    target = _target(context)
+    chat = update.effective_chat.id
+    if target is None:
+        usage = _("Send /addstaff followed by the person's Telegram id (they see it with /myid).")
+        await send_html(context, chat, escape(usage))
+        return
+    svc = services(context)
+    admin = len(context.args) > 1 and context.args[1].lower() == "admin"
+    role = Role.ADMIN if admin else Role.STAFF
+    svc.staff.add(target, role, by=update.effective_user.id, now=svc.clock())
+    done = _("{id} is now an admin.") if admin else _("{id} is now programme staff.")
+    await send_html(context, chat, escape(done.format(id=target)))
+
+
+async def remove_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await allowed(update, context, admin=True):
+        return
+    _ = translations(user_lang(update, context)).gettext
+    target = _target(context)
+    chat = update.effective_chat.id
+    svc = services(context)
+    if target is None:
+        text = _("Send /removestaff followed by the person's Telegram id.")
+    elif target in svc.staff.admins:
+        text = _("{id} is an admin in the settings (REFORMBOT_ADMINS); remove them there.")
+    elif svc.staff.remove(target):
+        text = _("{id} is no longer staff.")
+    else:
+        text = _("{id} is not staff.")
+    await send_html(context, chat, escape(text.format(id=target)))

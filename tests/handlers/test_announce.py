@@ -1,0 +1,258 @@
+"""Staff announcements end to end: the /announce conversation, subscriptions, roles, and a
+broadcast to a thousand subscribers, each getting exactly one copy in their language."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import insert, select
+
+from bot.models import Subscription, User
+from bot.service import Assistant
+from bot.settings import Settings
+from bot.users import utc
+from tests.fakegram.client import TelegramUser
+from tests.handlers.conftest import Bot, Clock, running_bot
+
+STAFF_ID = 4_200_001
+TEXTS = {
+    "en": "Registration for the spring workshops is open.",
+    "ka": "საგაზაფხულო სემინარებზე რეგისტრაცია გახსნილია.",
+    "ru": "Открыта регистрация на весенние семинары.",
+}
+
+
+@pytest.fixture
+async def newsroom(settings: Settings, clock: Clock) -> AsyncIterator[Bot]:
+    """A bot with its own database (subscribers must not leak between tests), one admin, and
+    a broadcast rate high enough to send a thousand messages in a test's time."""
+    settings = settings.model_copy(update={"admins": [STAFF_ID], "broadcast_rate": 2000.0})
+    async with running_bot(settings, Assistant(settings), clock) as bot:
+        yield bot
+
+
+def add_subscribers(bot: Bot, codes: list[str], first_id: int, topic: str = "all") -> list[int]:
+    """Users who once wrote to the bot and subscribed, stored directly: creating a thousand
+    through the chat would test the fake server's patience rather than the broadcast."""
+    ids = list(range(first_id, first_id + len(codes)))
+    now = utc(bot.clock())
+    with bot.assistant.sessions.begin() as session:
+        session.execute(
+            insert(User),
+            [
+                {
+                    "id": uid,
+                    "chat_id": uid,
+                    "first_name": f"U{uid}",
+                    "language_code": code,
+                    "blocked": False,
+                    "created_at": now,
+                    "seen_at": now,
+                }
+                for uid, code in zip(ids, codes, strict=True)
+            ],
+        )
+        session.execute(
+            insert(Subscription),
+            [{"user_id": uid, "topic": topic, "created_at": now} for uid in ids],
+        )
+    for uid in ids:
+        bot.server.private_chat(uid, f"U{uid}")
+    return ids
+
+
+async def compose(staff: TelegramUser, texts: dict[str, str], audience: str) -> None:
+    """Write one version per language, English first (and the fallback), pick the audience."""
+    names = {"en": "English", "ka": "ქართული", "ru": "Русский", "el": "Ελληνικά"}
+    await staff.send("/announce")
+    step = await staff.reply()
+    for number, (lang, text) in enumerate(texts.items()):
+        await staff.press(step, names[lang] if number == 0 else f"➕ {names[lang]}")
+        assert names[lang] in (await staff.reply()).text
+        await staff.send(text)
+        step = await staff.reply()
+        assert step.text.startswith("Saved the")
+    await staff.press(step, "Continue")
+    if len(texts) > 1:
+        fallback = await staff.reply()
+        assert "no version of its own" in fallback.text
+        await staff.press(fallback, "English")
+    await staff.press(await staff.reply(), audience)
+    await staff.press(await staff.reply(), "Continue")
+
+
+async def test_a_thousand_subscribers_each_get_one_copy_in_their_language(
+    newsroom: Bot,
+) -> None:
+    codes = ["en", "ka", "ru"] * 330 + ["uz"] * 5 + ["el"] * 5  # 1,000 subscribers
+    ids = add_subscribers(newsroom, codes, 600_000)
+    staff = TelegramUser(newsroom.server, STAFF_ID, "Tamar", "en")
+    await compose(staff, TEXTS, "Everyone subscribed")
+    preview = await staff.replies(3)
+    assert preview[0].text == "Preview:"
+    assert preview[1].text == TEXTS["en"]
+    assert preview[2].text.splitlines()[0] == "Recipients: 1,000"
+    assert "• ქართული: 330" in preview[2].text and "• Ελληνικά: 5" in preview[2].text
+    await staff.press(preview[2], "Send now")
+    queued = await staff.reply()
+    assert "is on its way" in queued.text
+
+    server = newsroom.server
+    await server.wait_for(lambda: len({m.chat_id for m in server.sent} & set(ids)) == 1000, 60)
+    report = await server.wait_for(
+        lambda: [m for m in server.messages_to(STAFF_ID) if "is delivered" in m.text], 30
+    )
+    per_chat = Counter(m.chat_id for m in server.sent if m.chat_id in set(ids))
+    assert set(per_chat.values()) == {1}
+    expected = {"en": TEXTS["en"], "ka": TEXTS["ka"], "ru": TEXTS["ru"], "uz": TEXTS["en"]}
+    expected["el"] = TEXTS["en"]  # no Greek version: the chosen fallback
+    for message in server.sent:
+        if message.chat_id in per_chat:
+            assert message.text == expected[codes[message.chat_id - 600_000]]
+    assert "Sent: 1,000" in report[-1].text and "Blocked the bot: 0" in report[-1].text
+
+
+async def test_audience_by_topic_and_language(newsroom: Bot) -> None:
+    trainings = add_subscribers(newsroom, ["en", "ru"], 610_000, topic="trainings")
+    partners = add_subscribers(newsroom, ["en"], 610_010, topic="partners")
+    everything = add_subscribers(newsroom, ["en"], 610_020, topic="all")
+    staff = TelegramUser(newsroom.server, STAFF_ID, "Tamar", "en")
+    await staff.send("/announce")
+    await staff.press(await staff.reply(), "English")
+    await staff.reply()
+    await staff.send("New trainings for Russian readers are coming.")
+    await staff.press(await staff.reply(), "Continue")
+    await staff.press(await staff.reply(), "Trainings")
+    readers = await staff.reply()
+    await staff.press(readers, "English")  # leave English readers out
+    readers = await staff.edited(readers)
+    assert readers.button("English")["text"].startswith("▫️")
+    await staff.press(readers, "Continue")
+    summary = (await staff.replies(3))[2]
+    assert summary.text.splitlines()[0] == "Recipients: 1"
+    await staff.press(summary, "Send now")
+    await staff.reply()
+    server = newsroom.server
+    await server.wait_for(lambda: server.messages_to(trainings[1]), 20)
+    await server.wait_for(
+        lambda: [m for m in server.messages_to(STAFF_ID) if "is delivered" in m.text], 20
+    )
+    for other in (trainings[0], *partners, *everything):
+        assert server.messages_to(other) == []
+
+
+async def test_a_scheduled_announcement_goes_at_its_time(newsroom: Bot) -> None:
+    (reader,) = add_subscribers(newsroom, ["en"], 620_000)
+    staff = TelegramUser(newsroom.server, STAFF_ID, "Tamar", "en")
+    await compose(staff, {"en": "Tomorrow's session moves to room 5."}, "Everyone subscribed")
+    summary = (await staff.replies(3))[2]
+    await staff.press(summary, "Schedule")
+    assert "When should it go?" in (await staff.reply()).text
+    await staff.send("tomorrow at nine")
+    assert "could not read" in (await staff.reply()).text
+    await staff.send("2020-01-01 09:00")
+    assert "has passed" in (await staff.reply()).text
+    due = newsroom.clock.now + timedelta(hours=2)
+    await staff.send(f"{due:%Y-%m-%d %H:%M}")
+    scheduled = await staff.reply()
+    assert "is scheduled for" in scheduled.text
+    # Read back in the staff member's locale; UTC, as no REFORMBOT_TIMEZONE is set here.
+    assert f"{due:%b} {due.day}, {due.year}, {due:%-I:%M}\u202f{due:%p}" in scheduled.text
+
+    await staff.send("/help")  # time passes; the bot keeps answering
+    await staff.reply()
+    assert newsroom.server.messages_to(reader) == []
+    newsroom.clock.now = due
+    message = await newsroom.server.wait_for(lambda: newsroom.server.messages_to(reader), 20)
+    assert message[0].text == "Tomorrow's session moves to room 5."
+
+
+async def test_cancel_stops_the_draft(newsroom: Bot) -> None:
+    (reader,) = add_subscribers(newsroom, ["en"], 630_000)
+    staff = TelegramUser(newsroom.server, STAFF_ID, "Tamar", "en")
+    await staff.send("/announce")
+    await staff.press(await staff.reply(), "English")
+    await staff.reply()
+    await staff.send("/cancel")
+    assert (await staff.reply()).text == "Cancelled. Nothing was sent."
+    await staff.send("This is a question again, not an announcement")
+    answer = await staff.reply()
+    assert "Saved the" not in answer.text
+    await staff.send("/cancel")
+    assert (await staff.reply()).text == "There is nothing to cancel."
+    assert newsroom.server.messages_to(reader) == []
+
+
+async def test_staff_only_commands_refuse_others_in_their_language(newsroom: Bot) -> None:
+    citizen = newsroom.user("ru")
+    for command in ("/announce", "/addstaff 5", "/staff"):
+        await citizen.send(command)
+        refusal = await citizen.reply()
+        assert refusal.text.startswith("Только"), refusal.text
+
+
+async def test_admins_appoint_staff_who_can_then_announce(newsroom: Bot) -> None:
+    admin = TelegramUser(newsroom.server, STAFF_ID, "Tamar", "en")
+    colleague = newsroom.user("en", "Levan")
+    await colleague.send("/myid")
+    assert str(colleague.id) in (await colleague.reply()).text
+    await colleague.send("/announce")
+    assert (await colleague.reply()).text == "Only programme staff can do that."
+    await admin.send(f"/addstaff {colleague.id}")
+    assert (await admin.reply()).text == f"{colleague.id} is now programme staff."
+    await admin.send("/staff")
+    listing = (await admin.reply()).text
+    assert f"{STAFF_ID} (admin)" in listing and f"{colleague.id} (staff)" in listing
+    await colleague.send("/announce")
+    assert "Which language will you write in?" in (await colleague.reply()).text
+    await colleague.send("/cancel")
+    await colleague.reply()
+    await admin.send(f"/removestaff {colleague.id}")
+    assert (await admin.reply()).text == f"{colleague.id} is no longer staff."
+    await admin.send(f"/removestaff {STAFF_ID}")
+    assert "REFORMBOT_ADMINS" in (await admin.reply()).text
+    await colleague.send("/addstaff 5")
+    assert (await colleague.reply()).text == "Only admins can do that."
+
+
+async def test_subscribe_toggles_and_unsubscribe(newsroom: Bot) -> None:
+    user = newsroom.user("ka")
+    await user.send("/subscribe")
+    menu = await user.reply()
+    assert all(b["text"].startswith("▫️") for b in menu.buttons)
+    query = await user.press(menu, "ტრენინგ")
+    assert (await user.callback_answer(query))["text"].startswith("გამოწერილია")
+    menu = await user.edited(menu)
+    ticked = [b["text"] for b in menu.buttons if b["text"].startswith("✅")]
+    assert len(ticked) == 1 and "ტრენინგ" in ticked[0]
+    subscriptions = newsroom.application.bot_data["services"].subscriptions
+    assert subscriptions.options(user.id) == {"trainings"}
+    await user.send("/unsubscribe")
+    await user.reply()
+    assert subscriptions.options(user.id) == set()
+
+
+async def test_blocking_the_bot_marks_the_user_inactive_and_unblocking_returns_them(
+    newsroom: Bot,
+) -> None:
+    user = newsroom.user("en")
+    await user.send("/subscribe")
+    await user.press(await user.reply(), "All announcements")
+    users = newsroom.application.bot_data["services"].users
+    subscriptions = newsroom.application.bot_data["services"].subscriptions
+
+    def active() -> bool:
+        return user.id in {r.user_id for r in subscriptions.audience("any")}
+
+    await newsroom.server.wait_for(active, 10)
+    await user.block_bot()
+    await newsroom.server.wait_for(lambda: users.is_blocked(user.id), 10)
+    assert not active()
+    await user.block_bot(False)
+    await newsroom.server.wait_for(lambda: not users.is_blocked(user.id), 10)
+    assert active()
+    with newsroom.assistant.sessions() as session:
+        assert session.scalar(select(User.blocked).where(User.id == user.id)) is False
