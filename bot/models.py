@@ -194,6 +194,7 @@ class Announcement(Base):
     author_lang: Mapped[str | None] = mapped_column(String(16), nullable=True)
     progress_chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     progress_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    reported: Mapped[bool] = mapped_column(Boolean, default=False)  # final report sent
 
 
 class Delivery(Base):

@@ -27,7 +27,7 @@ import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, get_args
@@ -35,13 +35,13 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 import yaml
-from babel.dates import format_date, format_time, get_datetime_format
 from pydantic import ValidationError
 
 from bot.answers.items import record_details
-from bot.i18n import babel_locale, translations
+from bot.i18n import translations
 from bot.ingest.problems import IngestError
 from bot.ingest.yamltext import TextDatesLoader
+from bot.moments import InvalidInput, parse_moment, require_future
 from bot.records import EventType, ProjectRecord, known_zone
 from bot.service import Assistant
 from bot.text.detect import SUPPORTED
@@ -77,35 +77,6 @@ ONLINE = _("Online")
 
 def type_label(event_type: str, lang: str) -> str:
     return translations(lang).gettext(TYPE_LABELS[event_type])
-
-
-class InvalidInput(ValueError):
-    """One answer of the conversation cannot be used; ``explain`` says why, for the reader.
-
-    ``message`` is an English msgid with ``{placeholders}``; datetime parameters are shown in
-    the reader's locale and the given zone."""
-
-    def __init__(self, message: str, **params: Any) -> None:
-        super().__init__(message.format(**params))
-        self.message = message
-        self.params = params
-
-    def explain(self, lang: str, tz: tzinfo | None = None) -> str:
-        shown = {
-            key: format_moment(value, lang, tz) if isinstance(value, datetime) else value
-            for key, value in self.params.items()
-        }
-        return translations(lang).gettext(self.message).format(**shown)
-
-
-def format_moment(value: datetime, lang: str, tz: tzinfo | None = None) -> str:
-    """ "Dec 1, 2026, 10:00": a moment read back to the staff member who typed it (in the zone
-    they chose, so without naming it)."""
-    tz = tz or value.tzinfo or UTC
-    local, locale = value.astimezone(tz), babel_locale(lang)
-    day = format_date(local, "medium", locale=locale)
-    hour = format_time(local, "short", tzinfo=tz, locale=locale)
-    return get_datetime_format("medium", locale=locale).format(hour, day)
 
 
 # -- the answers, one by one ----------------------------------------------------------------
@@ -164,51 +135,6 @@ def parse_zone(text: str) -> str:
     )
 
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:\s*[T\s,]\s*)(\d{1,2})[:.](\d{2})$")
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s*,?\s*)(\d{1,2})[:.](\d{2})$")
-EXAMPLE_FORMAT = "%Y-%m-%d %H:%M"
-
-
-def parse_moment(text: str, zone: str) -> datetime:
-    """``2026-12-01 10:00`` (or ``01.12.2026 10:00``) as a moment in ``zone``."""
-    raw = text.strip()
-    if m := _ISO.match(raw):
-        year, month, day, hour, minute = (int(m[i]) for i in range(1, 6))
-    elif m := _DOTTED.match(raw):
-        day, month, year, hour, minute = (int(m[i]) for i in range(1, 6))
-    else:
-        raise _unreadable(raw)
-    tz = ZoneInfo(zone)
-    try:
-        moment = datetime(year, month, day, hour, minute, tzinfo=tz)
-    except ValueError:
-        raise _unreadable(raw) from None
-    # A time the clocks skip when summer time starts does not exist; zoneinfo would quietly
-    # move it by an hour.
-    if moment.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != moment.replace(tzinfo=None):
-        raise InvalidInput(
-            _("{text} does not exist in {zone}: the clocks change then. Choose another time."),
-            text=raw,
-            zone=zone,
-        )
-    return moment
-
-
-def _unreadable(text: str) -> InvalidInput:
-    return InvalidInput(
-        _("I could not read “{text}” as a date and time. Write it like 2026-12-01 10:00."),
-        text=text[:64],
-    )
-
-
-def require_future(start: datetime, now: datetime) -> datetime:
-    if start <= now:
-        raise InvalidInput(
-            _("{start} has already passed. The event must start in the future."), start=start
-        )
-    return start
-
-
 def parse_start(text: str, zone: str, now: datetime) -> datetime:
     return require_future(parse_moment(text, zone), now)
 
@@ -239,12 +165,6 @@ def parse_url(text: str) -> str:
             _("That is not a web link. Send a link that starts with https://, or /skip.")
         )
     return url
-
-
-def example_moment(now: datetime, zone: str, days: int = 7) -> str:
-    """A plausible answer to show: a week from now at 10:00 in ``zone``."""
-    day = (now.astimezone(ZoneInfo(zone)) + timedelta(days=days)).date()
-    return f"{day.isoformat()} 10:00"
 
 
 # -- the draft and its files ----------------------------------------------------------------

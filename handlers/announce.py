@@ -26,8 +26,8 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import translations
-from bot.i18n.formatting import format_moment, format_number
-from bot.moments import parse_moment
+from bot.i18n.formatting import format_number
+from bot.moments import InvalidInput, example_moment, format_moment, parse_moment
 from bot.subscriptions import EVERYONE, TOPICS
 from bot.text.detect import SUPPORTED
 from handlers.render import LANGUAGE_NAMES
@@ -244,7 +244,8 @@ async def ask_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _ = translations(user_lang(update, context)).gettext
     zone = _zone(context)
     text = _("When should it go? Send the date and time like {example} (time zone {zone}).")
-    await _say(update, context, escape(text.format(example="2026-12-01 09:00", zone=zone.key)))
+    example = example_moment(services(context).clock(), zone.key, days=1)
+    await _say(update, context, escape(text.format(example=example, zone=zone.key)))
     return WHEN
 
 
@@ -253,10 +254,9 @@ async def take_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _ = translations(lang).gettext
     zone = _zone(context)
     try:
-        due = parse_moment(update.message.text, zone)
-    except ValueError:
-        text = _("I could not read that. Send the date and time like {example}.")
-        await _say(update, context, escape(text.format(example="2026-12-01 09:00")))
+        due = parse_moment(update.message.text, zone.key)
+    except InvalidInput as exc:
+        await _say(update, context, escape(exc.explain(lang, zone)))
         return WHEN
     if due <= services(context).clock():
         await _say(update, context, escape(_("That time has passed. Send a later one.")))

@@ -54,7 +54,6 @@ from handlers.services import KEY, Services
 # client (bench/bot_load.py: 200 at once cost twice the CPU per answer of a few at once); a
 # few let one user's slow Telegram call overlap another's answer.
 CONCURRENT_UPDATES = 8
-DISPATCHER_TASK = "dispatcher_task"
 
 
 class NotConfigured(ValueError):
@@ -125,13 +124,10 @@ def build_application(
         await publish_command_menus(application, settings.default_lang)
         # The outbox loop runs beside the update handlers for the life of the bot; it
         # resumes whatever a previous run left pending.
-        application.bot_data[DISPATCHER_TASK] = asyncio.create_task(dispatcher.run())
+        dispatcher.start()
 
-    async def post_stop(application: Application) -> None:
+    async def post_stop(_application: Application) -> None:
         await dispatcher.stop()
-        task = application.bot_data.pop(DISPATCHER_TASK, None)
-        if task is not None:
-            await task
 
     application = (
         ApplicationBuilder()
@@ -143,7 +139,9 @@ def build_application(
         .post_stop(post_stop)
         .build()
     )
-    dispatcher = Dispatcher(assistant, TelegramTransport(application.bot), clock=clock)
+    dispatcher = Dispatcher(
+        assistant, TelegramTransport(application.bot), settings=settings, clock=clock
+    )
     application.bot_data[KEY] = Services(
         settings,
         assistant,

@@ -32,14 +32,12 @@ from telegram.warnings import PTBUserWarning
 
 from bot.catalog import card
 from bot.i18n import translations
+from bot.moments import EXAMPLE_FORMAT, InvalidInput, example_moment, require_future
 from bot.publish import (
     EVENT_TYPES,
-    EXAMPLE_FORMAT,
     EventDraft,
-    InvalidInput,
     PublishFailed,
     build_record,
-    example_moment,
     parse_end,
     parse_place,
     parse_start,
@@ -48,7 +46,6 @@ from bot.publish import (
     parse_url,
     parse_zone,
     publish,
-    require_future,
     type_label,
     zone_choices,
 )

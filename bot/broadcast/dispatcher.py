@@ -13,7 +13,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -25,6 +25,7 @@ from bot.catalog import find_record
 from bot.knowledge import KnowledgeBase
 from bot.models import Announcement
 from bot.service import Assistant
+from bot.settings import Settings
 from bot.subscriptions import Recipient, SubscriptionStore
 
 log = logging.getLogger(__name__)
@@ -57,10 +58,12 @@ class Dispatcher:
         assistant: Assistant,
         transport: Transport,
         *,
+        settings: Settings | None = None,
         clock: Callable[[], datetime] = _wall,
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
-        settings = assistant.settings
+        settings = settings or assistant.settings
+        self.settings = settings
         self.assistant = assistant
         self.transport = transport
         self.clock = clock  # what time it is for schedules and reminders (tests move it)
@@ -73,11 +76,18 @@ class Dispatcher:
         self._shown: dict[int, tuple[float, str]] = {}  # announcement → last edit, text
         self._stop = asyncio.Event()
         self._inflight: set[asyncio.Task] = set()
+        self._task: asyncio.Task | None = None
 
     # -- lifecycle --------------------------------------------------------------------------
 
+    def start(self) -> None:
+        """Run beside the bot's handlers until :meth:`stop`."""
+        self._stop.clear()
+        self._task = asyncio.create_task(self.run(), name="broadcast dispatcher")
+
     async def run(self) -> None:
-        """Rounds until :meth:`stop`; a failing round is logged and the next one tried."""
+        """Rounds until stopped; a failing round is logged and the next one tried. On the way
+        out the sends in flight finish and their results are recorded."""
         while not self._stop.is_set():
             try:
                 await self.round()
@@ -85,12 +95,25 @@ class Dispatcher:
                 log.exception("broadcast round failed; retrying")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), self.poll_seconds)
-
-    async def stop(self) -> None:
-        """Finish the sends in flight (their results are recorded), then return."""
-        self._stop.set()
         if self._inflight:
             await asyncio.gather(*self._inflight, return_exceptions=True)
+
+    async def stop(self) -> None:
+        """Stop promptly, even in a flood wait: claimed rows not yet sent go back to pending,
+        the sends in flight finish."""
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+
+    async def _unless_stopped(self, waiting: Awaitable[None]) -> bool:
+        """Await ``waiting`` unless a stop comes first; False if it did."""
+        wait = asyncio.ensure_future(waiting)
+        stop = asyncio.ensure_future(self._stop.wait())
+        await asyncio.wait({wait, stop}, return_when=asyncio.FIRST_COMPLETED)
+        for future in (wait, stop):
+            future.cancel()
+        return not self._stop.is_set()
 
     # -- one round ----------------------------------------------------------------------------
 
@@ -108,7 +131,7 @@ class Dispatcher:
         version, at = self._planned or ("", float("-inf"))
         if version == kb.version and time.monotonic() - at < PLAN_SECONDS:
             return
-        settings = self.assistant.settings
+        settings = self.settings
         plan_notices(
             kb,
             self.outbox,
@@ -149,11 +172,16 @@ class Dispatcher:
             if free <= 0:
                 await asyncio.wait(self._inflight, return_when=asyncio.FIRST_COMPLETED)
                 continue
+            # Sit out a flood wait before claiming, so claimed rows are not held through it.
+            if not await self._unless_stopped(self.pacer.quiet()):
+                return
             jobs = await asyncio.to_thread(self.outbox.claim, _wall(), free)
             if not jobs:
                 return
-            for job in jobs:
-                await self.pacer.turn(job.chat_id)
+            for number, job in enumerate(jobs):
+                if not await self._unless_stopped(self.pacer.turn(job.chat_id)):
+                    await asyncio.to_thread(self.outbox.release, jobs[number:])
+                    return
                 task = asyncio.create_task(self._deliver(job))
                 self._inflight.add(task)
                 task.add_done_callback(self._inflight.discard)
@@ -172,26 +200,27 @@ class Dispatcher:
 
     async def _report(self) -> None:
         """Edit progress messages (at most every few seconds each) and send final reports."""
-        finished = await asyncio.to_thread(self.outbox.finish, self.clock())
+        await asyncio.to_thread(self.outbox.finish, self.clock())
+        for summary in await asyncio.to_thread(self.outbox.unreported):
+            # The progress message's last state, then the report as a message that notifies;
+            # marked only once shown, so a crash in between repeats it rather than drops it.
+            text = progress_text(summary, summary.author_lang or self.settings.default_lang)
+            chat, shown = summary.progress_chat_id, summary.progress_message_id
+            if shown:
+                await self.transport.show(chat, shown, text)
+            await self.transport.show(chat, None, text)
+            await asyncio.to_thread(self.outbox.mark_reported, summary.id)
+            self._shown.pop(summary.id, None)
         summaries = await asyncio.to_thread(self.outbox.summaries, status="sending", limit=100)
-        if finished:
-            summaries += await asyncio.to_thread(self.outbox.summaries, ids=finished)
-        every = self.assistant.settings.broadcast_progress_seconds
+        every = self.settings.broadcast_progress_seconds
         for summary in summaries:
             if summary.progress_chat_id is None:
                 continue
-            text = progress_text(summary, summary.author_lang or "en")
+            text = progress_text(summary, summary.author_lang or self.settings.default_lang)
             last_at, last_text = self._shown.get(summary.id, (float("-inf"), ""))
-            final = summary.id in finished
-            if text == last_text or (not final and time.monotonic() - last_at < every):
+            if text == last_text or time.monotonic() - last_at < every:
                 continue
             chat, shown = summary.progress_chat_id, summary.progress_message_id
-            if final:  # the progress message's last state, then the report, which notifies
-                if shown:
-                    await self.transport.show(chat, shown, text)
-                await self.transport.show(chat, None, text)
-                self._shown.pop(summary.id, None)
-                continue
             message_id = await self.transport.show(chat, shown, text)
             self._shown[summary.id] = (time.monotonic(), text)
             if message_id and message_id != shown:

@@ -5,7 +5,8 @@ rows that say exactly what is known: ``pending`` rows were not sent, ``sent``/``
 ``blocked`` rows are final, and only rows left ``sending`` are uncertain (Telegram has no
 idempotency key, so a message accepted just before the kill cannot be told from one that was
 not). Senders claim only as many rows as they are about to send, which keeps that set small;
-:meth:`Outbox.recover` sends them again and marks them ``uncertain`` for the report.
+:meth:`Outbox.recover` sends them again and marks them ``uncertain`` for the report, as is a
+row whose send timed out and was retried.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, cast, func, insert, select, update
+from sqlalchemy import Integer, Select, cast, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.models import Announcement, Delivery, User
@@ -247,14 +248,14 @@ class Outbox:
         database-wide write lock serialises claims, and the ``state`` check in the UPDATE
         keeps a row from being taken twice either way."""
         moment = utc(now)
+        ready = (Delivery.state == "pending") & (
+            Delivery.not_before.is_(None) | (Delivery.not_before <= moment)
+        )
         with self.sessions.begin() as session:
             ids = list(
                 session.scalars(
                     select(Delivery.id)
-                    .where(
-                        Delivery.state == "pending",
-                        (Delivery.not_before.is_(None)) | (Delivery.not_before <= moment),
-                    )
+                    .where(ready)
                     .order_by(Delivery.id)
                     .limit(limit)
                     .with_for_update(skip_locked=True)
@@ -264,7 +265,7 @@ class Outbox:
                 return []
             session.execute(
                 update(Delivery)
-                .where(Delivery.id.in_(ids), Delivery.state == "pending")
+                .where(Delivery.id.in_(ids), ready)
                 .values(state="sending", claimed_by=self.owner, claimed_at=moment)
             )
             rows = session.execute(
@@ -290,6 +291,21 @@ class Outbox:
                 for d, a in rows
             ]
 
+    def release(self, jobs: list[Job]) -> None:
+        """Hand back rows claimed but not sent (the sender is stopping): plainly pending."""
+        if not jobs:
+            return
+        with self.sessions.begin() as session:
+            session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.id.in_([j.delivery_id for j in jobs]),
+                    Delivery.claimed_by == self.owner,
+                    Delivery.state == "sending",
+                )
+                .values(state="pending", claimed_by=None)
+            )
+
     def record(self, job: Job, outcome: Outcome, now: datetime) -> None:
         """Store what happened to one send, at once."""
         moment = utc(now)
@@ -311,6 +327,8 @@ class Outbox:
                         "attempts": attempts,
                         "not_before": utc(now + timedelta(seconds=seconds)),
                     }
+                if not flood:  # a timeout: Telegram may have delivered it all the same
+                    values["uncertain"] = True
         with self.sessions.begin() as session:
             session.execute(
                 update(Delivery)
@@ -375,6 +393,23 @@ class Outbox:
                 .values(progress_message_id=message_id)
             )
 
+    def unreported(self) -> list[Summary]:
+        """Finished or cancelled announcements whose author has not had the final report."""
+        query = select(Announcement).where(
+            Announcement.status.in_(("done", "cancelled")),
+            Announcement.reported.is_(False),
+            Announcement.progress_chat_id.is_not(None),
+        )
+        return self._summaries(query)
+
+    def mark_reported(self, announcement_id: int) -> None:
+        with self.sessions.begin() as session:
+            session.execute(
+                update(Announcement)
+                .where(Announcement.id == announcement_id)
+                .values(reported=True)
+            )
+
     def summaries(
         self, *, ids: list[int] | None = None, status: str | None = None, limit: int = 50
     ) -> list[Summary]:
@@ -384,6 +419,9 @@ class Outbox:
             query = query.where(Announcement.id.in_(ids))
         if status is not None:
             query = query.where(Announcement.status == status)
+        return self._summaries(query)
+
+    def _summaries(self, query: Select) -> list[Summary]:
         with self.sessions() as session:
             rows = list(session.scalars(query))
         counts = self.progress([r.id for r in rows])

@@ -38,6 +38,11 @@ class Pacer:
         """Telegram asked for ``seconds`` of quiet: no slot before then."""
         self._paused_until = max(self._paused_until, self.clock() + seconds)
 
+    async def quiet(self) -> None:
+        """Wait out a flood pause, if one is on."""
+        while (left := self._paused_until - self.clock()) > 0:
+            await self.sleep(left)
+
     async def turn(self, chat_id: int) -> None:
         """Wait until a message to ``chat_id`` may go out, and take that slot."""
         while True:

@@ -51,13 +51,6 @@ def format_number(value: int, lang: str) -> str:
     return format_decimal(value, locale=babel_locale(lang))
 
 
-def format_moment(value: datetime, lang: str, tz: tzinfo) -> str:
-    """A date and time a staff member typed, read back: "Dec 1, 2026, 9:00 AM"."""
-    locale = babel_locale(lang)
-    day = format_date(value.astimezone(tz), "medium", locale=locale)
-    return f"{day}, {format_time(value, 'short', tzinfo=tz, locale=locale)}"
-
-
 def format_durations(seconds: list[float], lang: str) -> str:
     """ "24 hours and 1 hour": how long before an event its reminders go."""
     locale = babel_locale(lang)

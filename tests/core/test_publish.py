@@ -18,15 +18,13 @@ from bot.catalog import upcoming_events
 from bot.ingest.articles import read_markdown
 from bot.ingest.loader import knowledge_files
 from bot.ingest.records import read_records
+from bot.moments import InvalidInput, example_moment, parse_moment
 from bot.publish import (
     EventDraft,
-    InvalidInput,
     PublishFailed,
     build_record,
-    example_moment,
     new_id,
     parse_end,
-    parse_moment,
     parse_place,
     parse_start,
     parse_title,

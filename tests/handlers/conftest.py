@@ -3,8 +3,9 @@ python-telegram-bot Application polling it, wired by the same composition root a
 
 from __future__ import annotations
 
+import asyncio
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -82,6 +83,15 @@ async def running_bot(
         await application.shutdown()
         if own_server:
             await server.stop()
+
+
+async def eventually(predicate: Callable[[], object], timeout: float = 10.0) -> None:
+    """Poll a condition on the bot's database (which the fake server cannot wake us for)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not true within {timeout} s")
+        await asyncio.sleep(0.05)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from bot.service import Assistant
 from bot.settings import Settings
 from bot.text.detect import SUPPORTED
 from tests.fakegram.client import TelegramUser
-from tests.handlers.conftest import Bot, Clock, running_bot
+from tests.handlers.conftest import Bot, Clock, eventually, running_bot
 
 START = datetime(2027, 3, 10, 6, 0, tzinfo=UTC)  # 10:00 in Tbilisi
 
@@ -97,6 +97,9 @@ async def test_opted_in_subscribers_get_reminders_and_new_event_notices(
 ) -> None:
     clock.now = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
     async with running_bot(workshop_settings, Assistant(workshop_settings), clock) as bot:
+        # The budget workshop is announced at start-up, before anyone here subscribed.
+        outbox = bot.application.bot_data["services"].outbox
+        await eventually(lambda: outbox.summaries(status="done"))
         follower = bot.user("ka")
         await follower.send("/subscribe")
         menu = await follower.reply()
