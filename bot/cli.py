@@ -210,7 +210,7 @@ def cmd_announcements(assistant: Assistant, args: argparse.Namespace) -> int:
         print(
             f"#{s.id} {s.kind} {s.status} {when:%Y-%m-%d %H:%M} UTC to {s.topic}: "
             f"sent {c['sent']}, failed {c['failed']}, blocked {c['blocked']}, "
-            f"remaining {s.progress.remaining}, resent after a crash {s.progress.uncertain}"
+            f"remaining {s.progress.remaining}, possibly twice {s.progress.uncertain}"
             f" | {text[:60]}"
         )
     if not summaries:

@@ -10,10 +10,10 @@ from telegram.ext import ContextTypes
 from bot.i18n import translations
 from handlers.render import menu_keyboard
 from handlers.send import patiently, send_html
-from handlers.services import user_lang
+from handlers.services import services, user_lang
 
 
-def help_text(lang: str, bot_username: str) -> str:
+def help_text(lang: str, bot_username: str, *, staff: bool = False) -> str:
     _ = translations(lang).gettext
     examples = (
         _("Which workshops are coming up?"),
@@ -27,6 +27,12 @@ def help_text(lang: str, bot_username: str) -> str:
         ("/subscribe", _("announcements and reminders to receive")),
         ("/language", _("change the language I answer in")),
     )
+    if staff:  # not in the public command menu, so they are listed here for staff
+        commands += (
+            ("/announce", _("send an announcement to subscribers")),
+            ("/newevent", _("publish an event")),
+            ("/staff", _("programme staff (admins: /addstaff, /removestaff)")),
+        )
     title = _("What I can do")
     lines = [
         f"<b>{escape(title)}</b>",
@@ -51,7 +57,8 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.callback_query:
         await patiently(update.callback_query.answer)
     markup = InlineKeyboardMarkup(menu_keyboard(lang))
-    text = help_text(lang, context.bot.username)
+    staff = services(context).staff.is_staff(update.effective_user.id)
+    text = help_text(lang, context.bot.username, staff=staff)
     await send_html(context, update.effective_chat.id, text, markup)
 
 

@@ -33,8 +33,8 @@ def progress_text(summary: Summary, lang: str) -> str:
     if progress.uncertain:
         lines.append(
             _(
-                "{count} were being sent when the bot stopped; they were sent again, so "
-                "those people may have it twice."
+                "{count} may have arrived twice: their send timed out or the bot stopped "
+                "while sending, so they were sent again."
             ).format(count=n(progress.uncertain))
         )
     return "\n".join(lines)

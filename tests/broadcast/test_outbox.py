@@ -400,7 +400,7 @@ def test_recovered_rows_are_counted_uncertain_in_progress_and_report(
     assert summary.status == "done" and summary.progress.uncertain == 2
     report = progress_text(summary, "en")
     assert "Sent: 4" in report
-    assert "2 were being sent when the bot stopped" in report
+    assert "2 may have arrived twice" in report
 
 
 # -- finishing ---------------------------------------------------------------------------------
