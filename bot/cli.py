@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from bot.answers import Answer
 from bot.answers.plain import to_plain_text
 from bot.broadcast.outbox import Outbox
-from bot.i18n import translations
+from bot.i18n import N_, translations
 from bot.ingest.problems import IngestError
 from bot.service import Assistant
 from bot.settings import Settings
@@ -123,11 +123,6 @@ def cmd_ingest(assistant: Assistant, _args: argparse.Namespace) -> int:
 CODES = ", ".join(SUPPORTED)
 
 
-def _(message: str) -> str:
-    """Marks console messages for extraction; ``say`` translates them when printed."""
-    return message
-
-
 def cmd_chat(assistant: Assistant, args: argparse.Namespace) -> int:
     """A console conversation with the same core the bot uses; ``/lang xx`` switches language."""
     lang = args.lang
@@ -136,7 +131,7 @@ def cmd_chat(assistant: Assistant, args: argparse.Namespace) -> int:
         _ = translations(lang or assistant.settings.default_lang).gettext
         print(_(message).format(**values))
 
-    say(_("Ask a question. /lang {codes} switches the language; /quit leaves."), codes=CODES)
+    say(N_("Ask a question. /lang {codes} switches the language; /quit leaves."), codes=CODES)
     while True:
         try:
             line = input("> ").strip()
@@ -149,9 +144,9 @@ def cmd_chat(assistant: Assistant, args: argparse.Namespace) -> int:
             try:
                 lang = _lang(line.removeprefix("/lang").strip())
             except argparse.ArgumentTypeError:
-                say(_("Choose one of: {codes}"), codes=CODES)
+                say(N_("Choose one of: {codes}"), codes=CODES)
                 continue
-            say(_("From now on I will answer in English."))
+            say(N_("From now on I will answer in English."))
             continue
         if line:
             print(to_plain_text(assistant.ask(line, lang=lang, now=args.now)), end="\n\n")

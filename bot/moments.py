@@ -13,12 +13,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_datetime_format
 
-from bot.i18n import babel_locale, translations
-
-
-def _(message: str) -> str:
-    """Marks a message for extraction; it is translated when shown (InvalidInput.explain)."""
-    return message
+from bot.i18n import N_, babel_locale, translations
 
 
 class InvalidInput(ValueError):
@@ -73,7 +68,7 @@ def parse_moment(text: str, zone: str) -> datetime:
     # move it by an hour.
     if moment.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != moment.replace(tzinfo=None):
         raise InvalidInput(
-            _("{text} does not exist in {zone}: the clocks change then. Choose another time."),
+            N_("{text} does not exist in {zone}: the clocks change then. Choose another time."),
             text=raw,
             zone=zone,
         )
@@ -82,7 +77,7 @@ def parse_moment(text: str, zone: str) -> datetime:
 
 def _unreadable(text: str) -> InvalidInput:
     return InvalidInput(
-        _("I could not read “{text}” as a date and time. Write it like 2026-12-01 10:00."),
+        N_("I could not read “{text}” as a date and time. Write it like 2026-12-01 10:00."),
         text=text[:64],
     )
 
@@ -90,7 +85,7 @@ def _unreadable(text: str) -> InvalidInput:
 def require_future(start: datetime, now: datetime) -> datetime:
     if start <= now:
         raise InvalidInput(
-            _("{start} has already passed. The event must start in the future."), start=start
+            N_("{start} has already passed. The event must start in the future."), start=start
         )
     return start
 

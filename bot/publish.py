@@ -38,7 +38,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.answers.items import record_details
-from bot.i18n import translations
+from bot.i18n import N_, translations
 from bot.ingest.problems import IngestError
 from bot.ingest.yamltext import TextDatesLoader
 from bot.moments import InvalidInput, parse_moment, require_future
@@ -59,20 +59,15 @@ _SLUG_MAX = 24  # so that an id stays within the 48 characters records allow
 _SUFFIX_BYTES = 3  # six hex digits: the part of an id that makes it unique
 
 
-def _(message: str) -> str:
-    """Marks a message for extraction; it is translated when shown (see InvalidInput.explain)."""
-    return message
-
-
 TYPE_LABELS = {
-    "training": _("Training"),
-    "workshop": _("Workshop"),
-    "seminar": _("Seminar"),
-    "study_visit": _("Study visit"),
-    "meeting": _("Meeting"),
-    "round_table": _("Round table"),
+    "training": N_("Training"),
+    "workshop": N_("Workshop"),
+    "seminar": N_("Seminar"),
+    "study_visit": N_("Study visit"),
+    "meeting": N_("Meeting"),
+    "round_table": N_("Round table"),
 }
-ONLINE = _("Online")
+ONLINE = N_("Online")
 
 
 def type_label(event_type: str, lang: str) -> str:
@@ -90,7 +85,7 @@ def parse_title(text: str) -> str:
     title = _one_line(text)
     if not title or len(title) > TITLE_MAX:
         raise InvalidInput(
-            _("The title must be between 1 and {limit} characters long."), limit=TITLE_MAX
+            N_("The title must be between 1 and {limit} characters long."), limit=TITLE_MAX
         )
     return title
 
@@ -99,14 +94,14 @@ def parse_place(text: str) -> str:
     place = _one_line(text)
     if not place or len(place) > PLACE_MAX:
         raise InvalidInput(
-            _("The place must be between 1 and {limit} characters long."), limit=PLACE_MAX
+            N_("The place must be between 1 and {limit} characters long."), limit=PLACE_MAX
         )
     return place
 
 
 def parse_type(value: str) -> str:
     if value not in EVENT_TYPES:
-        raise InvalidInput(_("Please choose the kind of event with the buttons."))
+        raise InvalidInput(N_("Please choose the kind of event with the buttons."))
     return value
 
 
@@ -130,7 +125,7 @@ def parse_zone(text: str) -> str:
         with contextlib.suppress(ValueError):
             return known_zone(name)
     raise InvalidInput(
-        _("“{name}” is not a time zone I know. Type a name like Asia/Tbilisi, or choose one."),
+        N_("“{name}” is not a time zone I know. Type a name like Asia/Tbilisi, or choose one."),
         name=name[:64],
     )
 
@@ -142,7 +137,7 @@ def parse_start(text: str, zone: str, now: datetime) -> datetime:
 def parse_end(text: str, zone: str, start: datetime) -> datetime:
     end = parse_moment(text, zone)
     if end <= start:
-        raise InvalidInput(_("The end must be after the start ({start})."), start=start)
+        raise InvalidInput(N_("The end must be after the start ({start})."), start=start)
     return end
 
 
@@ -162,7 +157,7 @@ def parse_url(text: str) -> str:
         or len(url) > URL_MAX
     ):
         raise InvalidInput(
-            _("That is not a web link. Send a link that starts with https://, or /skip.")
+            N_("That is not a web link. Send a link that starts with https://, or /skip.")
         )
     return url
 

@@ -50,6 +50,7 @@ from bot.publish import (
     zone_choices,
 )
 from handlers.render import card_html
+from handlers.roles import allowed
 from handlers.send import patiently, send_html
 from handlers.services import Services, services, user_lang
 
@@ -184,14 +185,10 @@ async def _drop_buttons(query: CallbackQuery) -> None:
 
 async def new_event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/newevent: staff only; everyone else is refused, and the attempt is logged."""
+    if not await allowed(update, context):
+        return ConversationHandler.END
     lang = user_lang(update, context)
     _ = translations(lang).gettext
-    user = update.effective_user
-    if not services(context).staff.is_staff(user.id):
-        log.warning("/newevent refused: user %s is not staff", user.id)
-        text = _("Only programme staff can publish events.")
-        await send_html(context, update.effective_chat.id, escape(text))
-        return ConversationHandler.END
     context.user_data[DRAFT] = {}
     intro = _(
         "New event. Answer a few questions; /cancel stops at any time and publishes nothing."

@@ -12,7 +12,7 @@ from html import escape
 from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.i18n import translations
+from bot.i18n import N_, translations
 from bot.subscriptions import OPTIONS
 from handlers.send import patiently, send_html
 from handlers.services import remember_user, services, user_lang
@@ -20,17 +20,12 @@ from handlers.services import remember_user, services, user_lang
 log = logging.getLogger(__name__)
 
 
-def _(message: str) -> str:
-    """Marks a label for extraction; it is translated when the keyboard is drawn."""
-    return message
-
-
 LABELS = {
-    "events": _("Workshops and sessions"),
-    "trainings": _("Trainings"),
-    "partners": _("Partner news"),
-    "all": _("All announcements"),
-    "reminders": _("⏰ Reminders before sessions of my topics"),
+    "events": N_("Workshops and sessions"),
+    "trainings": N_("Trainings"),
+    "partners": N_("Partner news"),
+    "all": N_("All announcements"),
+    "reminders": N_("⏰ Reminders before sessions of my topics"),
 }
 
 

@@ -20,7 +20,8 @@ def source_messages() -> set[str]:
     found = set()
     for package in ("bot", "handlers"):
         for _file, _line, message, _comments, _context in extract_from_dir(
-            PROJECT_ROOT / package, keywords={"_": None, "gettext": None, "ngettext": (1, 2)}
+            PROJECT_ROOT / package,
+            keywords={"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)},
         ):
             found.update([message] if isinstance(message, str) else message)
     return found

@@ -15,7 +15,7 @@ from html import escape
 from bot.answers.items import record_details
 from bot.broadcast.outbox import Outbox
 from bot.catalog import upcoming_events
-from bot.i18n import translations
+from bot.i18n import N_, translations
 from bot.knowledge import KnowledgeBase
 from bot.records import Precision, ProjectRecord
 from bot.text.detect import SUPPORTED
@@ -35,13 +35,8 @@ def _texts(record: ProjectRecord, heading: str, tz: tzinfo | None) -> dict[str, 
     return texts
 
 
-def _(message: str) -> str:
-    """Marks a heading for extraction; it is translated per language in ``_texts``."""
-    return message
-
-
-NEW_EVENT = _("🆕 New on the programme: {name}")
-REMINDER = _("⏰ Reminder: {name} is coming up.")
+NEW_EVENT = N_("🆕 New on the programme: {name}")
+REMINDER = N_("⏰ Reminder: {name} is coming up.")
 
 
 def reminder_key(record: ProjectRecord, before: timedelta) -> str:

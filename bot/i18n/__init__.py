@@ -49,6 +49,12 @@ _FROM_TELEGRAM = {"en": "en", "ka": "ka", "el": "el", "ru": "ru", "uz": "uz-Latn
 TELEGRAM_CODES = tuple(_FROM_TELEGRAM)
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is defined; it is translated where it is shown,
+    in the reader's language (labels, headings, errors explained later)."""
+    return message
+
+
 def from_language_code(code: str | None) -> str | None:
     """The reply language for a Telegram ``language_code``, or None if we do not speak it."""
     if not code:

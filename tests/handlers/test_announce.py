@@ -218,6 +218,17 @@ async def test_admins_appoint_staff_who_can_then_announce(newsroom: Bot) -> None
     assert (await colleague.reply()).text == "Only admins can do that."
 
 
+async def test_help_lists_the_staff_commands_to_staff_only(newsroom: Bot) -> None:
+    admin = TelegramUser(newsroom.server, STAFF_ID, "Tamar", "en")
+    citizen = newsroom.user("en")
+    for user in (admin, citizen):
+        await user.send("/help")
+    help_for_staff = (await admin.reply()).text
+    assert "/announce" in help_for_staff and "/newevent" in help_for_staff
+    help_for_citizen = (await citizen.reply()).text
+    assert "/subscribe" in help_for_citizen and "/announce" not in help_for_citizen
+
+
 async def test_subscribe_toggles_and_unsubscribe(newsroom: Bot) -> None:
     user = newsroom.user("ka")
     await user.send("/subscribe")

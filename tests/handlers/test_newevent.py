@@ -235,9 +235,9 @@ async def test_others_are_refused_and_the_attempt_is_logged(
     newsroom: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
     user = newsroom.user("en")
-    with caplog.at_level(logging.WARNING, logger="handlers.newevent"):
+    with caplog.at_level(logging.WARNING, logger="handlers.roles"):
         refusal = await say(user, "/newevent")
-    assert refusal.text == "Only programme staff can publish events."
+    assert refusal.text == "Only programme staff can do that."
     assert any(
         r.levelno == logging.WARNING and str(user.id) in r.getMessage() for r in caplog.records
     )
