@@ -37,6 +37,9 @@ POLL_SECONDS = 0.5
 # Notices are derived when the knowledge changes, and at least this often, because the
 # passing of time alone makes an event's reminders due or moot.
 PLAN_SECONDS = 60.0
+# While sending, progress is looked at this often: counting a big broadcast's rows after
+# every claim would cost more than sending them.
+REPORT_SECONDS = 1.0
 
 
 class Transport(Protocol):
@@ -77,6 +80,7 @@ class Dispatcher:
         self._stop = asyncio.Event()
         self._inflight: set[asyncio.Task] = set()
         self._task: asyncio.Task | None = None
+        self._reported_at = float("-inf")
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -185,7 +189,8 @@ class Dispatcher:
                 task = asyncio.create_task(self._deliver(job))
                 self._inflight.add(task)
                 task.add_done_callback(self._inflight.discard)
-            await self._report()
+            if time.monotonic() - self._reported_at >= REPORT_SECONDS:
+                await self._report()
 
     async def _deliver(self, job: Job) -> None:
         try:
@@ -200,6 +205,7 @@ class Dispatcher:
 
     async def _report(self) -> None:
         """Edit progress messages (at most every few seconds each) and send final reports."""
+        self._reported_at = time.monotonic()
         await asyncio.to_thread(self.outbox.finish, self.clock())
         for summary in await asyncio.to_thread(self.outbox.unreported):
             # The progress message's last state, then the report as a message that notifies;
