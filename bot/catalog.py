@@ -109,6 +109,17 @@ def card(record: ProjectRecord, lang: str, tz: tzinfo | None = None) -> list[Sec
     ]
 
 
+def reminders_left(
+    record: ProjectRecord, now: datetime, before: list[timedelta]
+) -> list[timedelta]:
+    """Which of the configured reminders can still come: only a start known to the minute
+    has an "hour before", and a time already past is no reminder."""
+    start = record.start
+    if record.kind != "event" or start is None or start.precision is not Precision.MINUTE:
+        return []
+    return [offset for offset in before if start.value - offset > now]
+
+
 def can_add_to_calendar(record: ProjectRecord) -> bool:
     """Only a known day or time makes a calendar entry; "May 2016" would invent one."""
     return bool(record.start) and record.start.precision in (Precision.DAY, Precision.MINUTE)

@@ -71,6 +71,8 @@ async def _noop(update: Update, _context: object) -> None:
 
 def register(application: Application) -> None:
     add = application.add_handler
+    # Subscriptions belong to a person's private chat with the bot, where broadcasts go.
+    private = filters.ChatType.PRIVATE
     add(announce.conversation())  # first: while it runs, its steps take the user's input
     add(newevent.conversation())  # before /cancel, the catch-all button and ask.ask
     add(CommandHandler("start", start.start))
@@ -79,8 +81,8 @@ def register(application: Application) -> None:
     add(CommandHandler("events", browse.events))
     add(CommandHandler("trainings", browse.trainings))
     add(CommandHandler("partners", browse.partners))
-    add(CommandHandler("subscribe", subscribe.subscribe))
-    add(CommandHandler("unsubscribe", subscribe.unsubscribe))
+    add(CommandHandler("subscribe", subscribe.subscribe, private))
+    add(CommandHandler("unsubscribe", subscribe.unsubscribe, private))
     add(CommandHandler("myid", staff.my_id))
     add(CommandHandler("staff", staff.list_staff))
     add(CommandHandler("addstaff", staff.add_staff))

@@ -13,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.catalog import Listing, can_add_to_calendar, card, find_record, page
+from bot.catalog import Listing, can_add_to_calendar, card, find_record, page, reminders_left
 from bot.i18n import translations
 from handlers.render import card_html, card_keyboard, page_keyboard
 from handlers.send import patiently, send_html
@@ -62,7 +62,8 @@ async def show_card(
         await send_html(context, chat_id, escape(_("That entry is no longer available.")))
         return
     text = card_html(card(record, lang, svc.zone))
-    markup = card_keyboard(record, lang, calendar=can_add_to_calendar(record))
+    remind = bool(reminders_left(record, svc.clock(), svc.settings.reminders))
+    markup = card_keyboard(record, lang, calendar=can_add_to_calendar(record), remind=remind)
     await send_html(context, chat_id, text, markup)
 
 

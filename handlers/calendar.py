@@ -6,7 +6,7 @@ from telegram import InputFile, Update
 from telegram.ext import ContextTypes
 
 from bot.calendar import event_ics
-from bot.catalog import can_add_to_calendar, find_record, upcoming_events
+from bot.catalog import can_add_to_calendar, find_record, reminders_left, upcoming_events
 from bot.i18n import translations
 from bot.i18n.formatting import format_durations
 from handlers.send import patiently
@@ -48,10 +48,11 @@ async def remind_me(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text = _("This event has already taken place.")
     elif not svc.settings.reminders:
         text = _("Reminders are switched off on this bot.")
+    elif not (left := reminders_left(record, svc.clock(), svc.settings.reminders)):
+        text = _("No reminder can come for this event: it has no start time, or starts too soon.")
     elif svc.users.request_reminder(update.effective_user.id, record.id, svc.clock()):
-        before = [d.total_seconds() for d in svc.settings.reminders]
         text = _("Done: I will remind you {before} before it starts.").format(
-            before=format_durations(before, lang)
+            before=format_durations([d.total_seconds() for d in left], lang)
         )
     else:
         text = _("You already asked me to remind you about this event.")

@@ -165,13 +165,17 @@ def page_keyboard(page: Page, what: Listing, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def card_keyboard(record: ProjectRecord, lang: str, *, calendar: bool) -> InlineKeyboardMarkup:
+def card_keyboard(
+    record: ProjectRecord, lang: str, *, calendar: bool, remind: bool
+) -> InlineKeyboardMarkup:
     _ = translations(lang).gettext
     rows = []
-    if record.kind == "event":
-        row = [_button(_("🔔 Remind me"), f"remind:{record.id}")]
-        if calendar:
-            row.insert(0, _button(_("📆 Add to calendar"), f"ics:{record.id}"))
+    row = []
+    if calendar and record.kind == "event":
+        row.append(_button(_("📆 Add to calendar"), f"ics:{record.id}"))
+    if remind:
+        row.append(_button(_("🔔 Remind me"), f"remind:{record.id}"))
+    if row:
         rows.append(row)
     if record.registration:
         rows.append([InlineKeyboardButton(_("✍️ Register"), url=record.registration)])

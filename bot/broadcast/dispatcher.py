@@ -217,11 +217,8 @@ class Dispatcher:
             await self.transport.show(chat, None, text)
             await asyncio.to_thread(self.outbox.mark_reported, summary.id)
             self._shown.pop(summary.id, None)
-        summaries = await asyncio.to_thread(self.outbox.summaries, status="sending", limit=100)
         every = self.settings.broadcast_progress_seconds
-        for summary in summaries:
-            if summary.progress_chat_id is None:
-                continue
+        for summary in await asyncio.to_thread(self.outbox.watched):
             text = progress_text(summary, summary.author_lang or self.settings.default_lang)
             last_at, last_text = self._shown.get(summary.id, (float("-inf"), ""))
             if text == last_text or time.monotonic() - last_at < every:

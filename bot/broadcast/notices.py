@@ -82,8 +82,8 @@ def plan_notices(
             ):
                 created += 1
     for announcement in outbox.scheduled("reminder"):
-        if announcement.key in wanted:
-            outbox.update_texts(announcement.id, wanted[announcement.key])
-        else:
+        if announcement.key not in wanted:
             outbox.cancel(announcement.id, now)
+        elif announcement.texts != wanted[announcement.key]:  # the record was edited
+            outbox.update_texts(announcement.id, wanted[announcement.key])
     return created

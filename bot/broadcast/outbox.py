@@ -402,6 +402,13 @@ class Outbox:
         )
         return self._summaries(query)
 
+    def watched(self) -> list[Summary]:
+        """Announcements being sent whose author follows a progress message."""
+        query = select(Announcement).where(
+            Announcement.status == "sending", Announcement.progress_chat_id.is_not(None)
+        )
+        return self._summaries(query)
+
     def mark_reported(self, announcement_id: int) -> None:
         with self.sessions.begin() as session:
             session.execute(

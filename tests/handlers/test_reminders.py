@@ -92,6 +92,26 @@ async def test_reminders_fire_on_time_once_even_across_restarts(
         await quiet_for(bot, user)
 
 
+async def test_remind_me_promises_only_the_reminders_still_to_come(
+    workshop_settings: Settings, clock: Clock
+) -> None:
+    clock.now = datetime(2027, 3, 9, 12, 0, tzinfo=UTC)  # 18 hours before the start
+    async with running_bot(workshop_settings, Assistant(workshop_settings), clock) as bot:
+        user = bot.user("en")
+        await user.send("/start event_budget-workshop")
+        card = await user.reply()
+        answer = await user.callback_answer(await user.press(card, "Remind me"))
+        assert answer["text"] == "Done: I will remind you 1 hour before it starts."
+
+        clock.now = datetime(2027, 3, 10, 5, 30, tzinfo=UTC)  # half an hour before
+        late = bot.user("en")
+        await late.send("/start event_budget-workshop")
+        card = await late.reply()
+        assert "Remind me" not in str(card.buttons)
+        query = await late.press_data(card, "remind:budget-workshop")  # an older card's button
+        assert (await late.callback_answer(query))["text"].startswith("No reminder can come")
+
+
 async def test_opted_in_subscribers_get_reminders_and_new_event_notices(
     workshop_settings: Settings, clock: Clock, knowledge_copy: Path
 ) -> None:
