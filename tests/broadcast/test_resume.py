@@ -33,6 +33,7 @@ from bot.subscriptions import SubscriptionStore
 from bot.users import UserStore, reply_lang
 from handlers.app import build_application
 from handlers.services import KEY
+from tests.conftest import database_env
 from tests.fakegram.server import ApiError, FakeTelegram
 from tests.handlers.conftest import TOKEN, Clock, running_bot
 
@@ -361,9 +362,8 @@ def bot_process(tmp_path: Path, name: str, env: dict[str, str]) -> Iterator[subp
 
 
 async def test_a_killed_bot_resumes_the_broadcast_losing_nobody(
-    tmp_path: Path, server: RecordingTelegram
+    tmp_path: Path, settings: Settings, server: RecordingTelegram
 ) -> None:
-    settings = Settings(data_dir=tmp_path / "data", knowledge_dir=KNOWLEDGE, _env_file=None)
     assistant = Assistant(settings)
     assistant.knowledge()  # ingested once here, so both processes start alike and quickly
     sessions = assistant.sessions
@@ -385,6 +385,7 @@ async def test_a_killed_bot_resumes_the_broadcast_losing_nobody(
         server.url,
         REFORMBOT_BROADCAST_RATE="60",
         REFORMBOT_BROADCAST_LEASE_SECONDS="2",
+        **database_env(settings),
     )
     total = len(subscribers)
     with bot_process(tmp_path, "first", env) as first:

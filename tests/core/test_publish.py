@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -37,8 +38,8 @@ from bot.publish import (
 )
 from bot.records import ProjectRecord
 from bot.service import Assistant
-from bot.settings import Settings
 from bot.text.detect import SUPPORTED
+from tests.conftest import MakeSettings
 
 NOW = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
 TBILISI = ZoneInfo("Asia/Tbilisi")
@@ -60,8 +61,10 @@ def draft(**changes: object) -> EventDraft:
     return EventDraft(**values)  # type: ignore[arg-type]
 
 
-def assistant_over(tmp_path: Path, knowledge: Path) -> Assistant:
-    return Assistant(Settings(data_dir=tmp_path / "data", knowledge_dir=knowledge, _env_file=None))
+@pytest.fixture
+def assistant_over(tmp_path: Path, make_settings: MakeSettings) -> Callable[[Path], Assistant]:
+    """An assistant over ``knowledge`` on this test's database."""
+    return lambda knowledge: Assistant(make_settings(tmp_path / "data", knowledge))
 
 
 # -- answers ----------------------------------------------------------------------------------
@@ -253,9 +256,9 @@ def test_the_files_read_back_as_written(tmp_path: Path) -> None:
 
 
 async def test_publishing_writes_both_files_and_ingests_them(
-    tmp_path: Path, knowledge_copy: Path
+    assistant_over: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
 ) -> None:
-    assistant = assistant_over(tmp_path, knowledge_copy)
+    assistant = assistant_over(knowledge_copy)
     before = {r.id for r in assistant.knowledge().records}
     published = await publish(assistant, draft(), now=NOW, taken=before, author=7)
     record_id = published.record.id
@@ -271,9 +274,9 @@ async def test_publishing_writes_both_files_and_ingests_them(
 
 
 async def test_a_failed_ingestion_leaves_nothing_behind(
-    tmp_path: Path, knowledge_copy: Path
+    assistant_over: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
 ) -> None:
-    assistant = assistant_over(tmp_path, knowledge_copy)
+    assistant = assistant_over(knowledge_copy)
     before = assistant.knowledge().version
     (knowledge_copy / "records" / "broken.yaml").write_text("- id: X\n", encoding="utf-8")
     with pytest.raises(PublishFailed) as caught:
@@ -285,9 +288,11 @@ async def test_a_failed_ingestion_leaves_nothing_behind(
     assert assistant.knowledge().version == before
 
 
-async def test_two_ingestions_at_once_both_succeed(tmp_path: Path, knowledge_copy: Path) -> None:
+async def test_two_ingestions_at_once_both_succeed(
+    assistant_over: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
+) -> None:
     """The event loop may notice a published file while the worker thread ingests it."""
-    assistant = assistant_over(tmp_path, knowledge_copy)
+    assistant = assistant_over(knowledge_copy)
     assistant.ingest()
     write_event(knowledge_copy, draft(), now=NOW)
     write_event(knowledge_copy, draft(title="Second"), now=NOW)

@@ -14,6 +14,7 @@ from bot.models import ReminderRequest
 from bot.service import Assistant
 from bot.settings import Settings
 from bot.text.detect import SUPPORTED
+from tests.conftest import MakeSettings
 from tests.handlers.conftest import Bot, Clock, running_bot
 
 UPCOMING = 7
@@ -25,7 +26,11 @@ def _six(text: str) -> dict[str, str]:
 
 @pytest.fixture
 async def planned(
-    knowledge_copy: Path, tmp_path: Path, settings: Settings, clock: Clock
+    knowledge_copy: Path,
+    tmp_path: Path,
+    settings: Settings,
+    clock: Clock,
+    make_settings: MakeSettings,
 ) -> AsyncIterator[Bot]:
     """The shipped knowledge plus a staff file of seven workshops in March 2027."""
     events = [
@@ -47,7 +52,7 @@ async def planned(
     (knowledge_copy / "records" / "planned.yaml").write_text(
         yaml.safe_dump(events, allow_unicode=True), encoding="utf-8"
     )
-    own = Settings(data_dir=tmp_path / "planned", knowledge_dir=knowledge_copy, _env_file=None)
+    own = make_settings(tmp_path / "planned", knowledge_copy)
     clock.now = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
     async with running_bot(settings, Assistant(own), clock) as running:
         yield running

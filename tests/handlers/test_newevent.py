@@ -16,7 +16,7 @@ from bot.ingest.records import read_records
 from bot.service import Assistant
 from bot.settings import Settings
 from handlers.services import KEY, Services
-from tests.conftest import KNOWLEDGE
+from tests.conftest import KNOWLEDGE, MakeSettings
 from tests.fakegram.client import TelegramUser
 from tests.fakegram.server import SentMessage
 from tests.handlers.conftest import Bot, Clock, running_bot
@@ -30,10 +30,14 @@ QUIET = 2.0  # after the notice: long enough for a duplicate to have arrived
 
 @pytest.fixture
 async def newsroom(
-    knowledge_copy: Path, tmp_path: Path, settings: Settings, clock: Clock
+    knowledge_copy: Path,
+    tmp_path: Path,
+    settings: Settings,
+    clock: Clock,
+    make_settings: MakeSettings,
 ) -> AsyncIterator[Bot]:
     """The bot over a copy of the knowledge, with STAFF_ID an admin (REFORMBOT_ADMINS)."""
-    own = Settings(data_dir=tmp_path / "newsroom", knowledge_dir=knowledge_copy, _env_file=None)
+    own = make_settings(tmp_path / "newsroom", knowledge_copy)
     staffed = settings.model_copy(update={"admins": [STAFF_ID], "knowledge_dir": knowledge_copy})
     clock.now = NOW
     async with running_bot(staffed, Assistant(own), clock) as running:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 from bot.ingest.problems import IngestError
 from bot.models import Article, Passage, Record
 from bot.service import Assistant
-from bot.settings import Settings
+from tests.conftest import MakeSettings
 
 SEED_FILES = {
     "000_e8b87c44cc0140c8",
@@ -22,8 +23,10 @@ SEED_FILES = {
 }
 
 
-def make_assistant(tmp_path: Path, knowledge: Path) -> Assistant:
-    return Assistant(Settings(data_dir=tmp_path / "data", knowledge_dir=knowledge, _env_file=None))
+@pytest.fixture
+def make_assistant(tmp_path: Path, make_settings: MakeSettings) -> Callable[[Path], Assistant]:
+    """An assistant over ``knowledge`` on this test's database."""
+    return lambda knowledge: Assistant(make_settings(tmp_path / "data", knowledge))
 
 
 def count(assistant: Assistant, model: type) -> int:
@@ -36,8 +39,10 @@ def titles(assistant: Assistant) -> dict[str, str]:
         return {a.key: a.title for a in session.scalars(select(Article))}
 
 
-def test_seed_articles_and_records_are_ingested(tmp_path: Path, knowledge_copy: Path) -> None:
-    assistant = make_assistant(tmp_path, knowledge_copy)
+def test_seed_articles_and_records_are_ingested(
+    make_assistant: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
+) -> None:
+    assistant = make_assistant(knowledge_copy)
     report = assistant.ingest()
     assert set(titles(assistant)) == SEED_FILES
     assert report.records == count(assistant, Record) > 20
@@ -45,9 +50,9 @@ def test_seed_articles_and_records_are_ingested(tmp_path: Path, knowledge_copy: 
 
 
 def test_plain_text_title_is_the_first_line_or_derived(
-    tmp_path: Path, knowledge_copy: Path
+    make_assistant: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
 ) -> None:
-    assistant = make_assistant(tmp_path, knowledge_copy)
+    assistant = make_assistant(knowledge_copy)
     assistant.ingest()
     found = titles(assistant)
     assert found["001_0106050cdcbc44bc"] == "პარტნიორი ორგანიზაციები"
@@ -56,7 +61,9 @@ def test_plain_text_title_is_the_first_line_or_derived(
     assert len(greek) < 100
 
 
-def test_markdown_front_matter_and_jsonl(tmp_path: Path, knowledge_copy: Path) -> None:
+def test_markdown_front_matter_and_jsonl(
+    make_assistant: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
+) -> None:
     articles = knowledge_copy / "articles"
     (articles / "summer-school.md").write_text(
         "---\ntitle: Summer school for centre heads\ndate: 2024-06-01\nlang: en\n"
@@ -83,7 +90,7 @@ def test_markdown_front_matter_and_jsonl(tmp_path: Path, knowledge_copy: Path) -
     (articles / "bulk.jsonl").write_text(
         "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8"
     )
-    assistant = make_assistant(tmp_path, knowledge_copy)
+    assistant = make_assistant(knowledge_copy)
     assistant.ingest()
     with assistant.sessions() as session:
         md = session.scalars(select(Article).where(Article.key == "summer-school")).one()
@@ -102,8 +109,10 @@ def test_markdown_front_matter_and_jsonl(tmp_path: Path, knowledge_copy: Path) -
     assert answer.sources[0].path == "knowledge/articles/bulk.jsonl#news-1"
 
 
-def test_unchanged_files_are_skipped(tmp_path: Path, knowledge_copy: Path) -> None:
-    assistant = make_assistant(tmp_path, knowledge_copy)
+def test_unchanged_files_are_skipped(
+    make_assistant: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
+) -> None:
+    assistant = make_assistant(knowledge_copy)
     first = assistant.ingest()
     assert first.unchanged == []
     second = assistant.ingest()
@@ -116,8 +125,10 @@ def test_unchanged_files_are_skipped(tmp_path: Path, knowledge_copy: Path) -> No
     assert third.changed == ["articles/002_3054af4f405343fe.txt"]
 
 
-def test_removed_file_is_removed(tmp_path: Path, knowledge_copy: Path) -> None:
-    assistant = make_assistant(tmp_path, knowledge_copy)
+def test_removed_file_is_removed(
+    make_assistant: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
+) -> None:
+    assistant = make_assistant(knowledge_copy)
     assistant.ingest()
     extra = knowledge_copy / "articles" / "extra.txt"
     extra.write_text("Extra\n\nSome extra article text about e-governance.", encoding="utf-8")
@@ -161,9 +172,14 @@ BAD_FILES = [
 
 @pytest.mark.parametrize(("rel", "content", "expected"), BAD_FILES)
 def test_bad_file_fails_with_file_and_line_and_keeps_previous_knowledge(
-    tmp_path: Path, knowledge_copy: Path, rel: str, content: str, expected: str
+    make_assistant: Callable[[Path], Assistant],
+    tmp_path: Path,
+    knowledge_copy: Path,
+    rel: str,
+    content: str,
+    expected: str,
 ) -> None:
-    assistant = make_assistant(tmp_path, knowledge_copy)
+    assistant = make_assistant(knowledge_copy)
     assistant.ingest()
     before = (count(assistant, Article), count(assistant, Passage), count(assistant, Record))
     edited = knowledge_copy / "articles" / "002_3054af4f405343fe.txt"
@@ -180,7 +196,9 @@ def test_bad_file_fails_with_file_and_line_and_keeps_previous_knowledge(
     )
 
 
-def test_record_problems_name_the_line_of_the_field(tmp_path: Path, knowledge_copy: Path) -> None:
+def test_record_problems_name_the_line_of_the_field(
+    make_assistant: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
+) -> None:
     record = (
         "- id: demo-event\n"
         "  kind: event\n"
@@ -195,7 +213,7 @@ def test_record_problems_name_the_line_of_the_field(tmp_path: Path, knowledge_co
     )
     (knowledge_copy / "records" / "demo.yaml").write_text(record, encoding="utf-8")
     with pytest.raises(IngestError) as caught:
-        make_assistant(tmp_path, knowledge_copy).ingest()
+        make_assistant(knowledge_copy).ingest()
     messages = [str(p) for p in caught.value.problems]
     assert any(
         m.startswith("records/demo.yaml:5: summary: missing translation for uz-Cyrl")
@@ -204,18 +222,22 @@ def test_record_problems_name_the_line_of_the_field(tmp_path: Path, knowledge_co
     assert any(m.startswith("records/demo.yaml:8: start:") for m in messages), messages
 
 
-def test_dangling_references_are_reported(tmp_path: Path, knowledge_copy: Path) -> None:
+def test_dangling_references_are_reported(
+    make_assistant: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
+) -> None:
     (knowledge_copy / "articles" / "002_3054af4f405343fe.txt").unlink()
     with pytest.raises(IngestError) as caught:
-        make_assistant(tmp_path, knowledge_copy).ingest()
+        make_assistant(knowledge_copy).ingest()
     assert any(
         "source: no article file '002_3054af4f405343fe.txt'" in str(p)
         for p in caught.value.problems
     )
 
 
-def test_ask_ingests_on_first_use_and_after_a_change(tmp_path: Path, knowledge_copy: Path) -> None:
-    assistant = make_assistant(tmp_path, knowledge_copy)
+def test_ask_ingests_on_first_use_and_after_a_change(
+    make_assistant: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
+) -> None:
+    assistant = make_assistant(knowledge_copy)
     assert assistant.ask("Tell me about Khobi").answered
     (knowledge_copy / "articles" / "zugdidi.txt").write_text(
         "Zugdidi hackathon\n\nA civic hackathon on open data was held in Zugdidi with 75 "
@@ -229,9 +251,12 @@ def test_ask_ingests_on_first_use_and_after_a_change(tmp_path: Path, knowledge_c
 
 
 def test_ask_keeps_answering_from_previous_knowledge_when_a_change_is_broken(
-    tmp_path: Path, knowledge_copy: Path, caplog: pytest.LogCaptureFixture
+    make_assistant: Callable[[Path], Assistant],
+    tmp_path: Path,
+    knowledge_copy: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    assistant = make_assistant(tmp_path, knowledge_copy)
+    assistant = make_assistant(knowledge_copy)
     assert assistant.ask("Who supported the study visit to France?").answered
     (knowledge_copy / "records" / "broken.yaml").write_text("- id: [\n", encoding="utf-8")
     answer = assistant.ask("Who supported the study visit to France?")

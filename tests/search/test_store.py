@@ -15,6 +15,7 @@ from bot.answers.plain import to_plain_text
 from bot.search.store import IndexStore
 from bot.service import Assistant
 from bot.settings import Settings
+from tests.conftest import MakeSettings
 
 QUESTION = "How many municipal employees were trained in Mtskheta?"
 BUILT = "search index built and saved"
@@ -60,9 +61,12 @@ def test_a_corrupt_index_file_is_rebuilt(
 
 
 def test_changed_knowledge_gets_a_new_index(
-    tmp_path: Path, knowledge_copy: Path, caplog: pytest.LogCaptureFixture
+    make_settings: MakeSettings,
+    tmp_path: Path,
+    knowledge_copy: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    settings = Settings(data_dir=tmp_path / "data", knowledge_dir=knowledge_copy, _env_file=None)
+    settings = make_settings(tmp_path / "data", knowledge_copy)
     assistant = make(settings)
     assert not assistant.ask(NEW_QUESTION).answered
     [old] = index_files(settings)
@@ -76,7 +80,7 @@ def test_changed_knowledge_gets_a_new_index(
 
 
 def test_a_process_notices_knowledge_another_process_stored(
-    tmp_path: Path, knowledge_copy: Path
+    make_settings: MakeSettings, tmp_path: Path, knowledge_copy: Path
 ) -> None:
     """Two machines share the database; each has its own copy of the knowledge directory and
     its own index files. The second ingests a change; the first answers from it next."""
@@ -84,13 +88,13 @@ def test_a_process_notices_knowledge_another_process_stored(
     elsewhere = tmp_path / "elsewhere"
     shutil.copytree(knowledge_copy, elsewhere)
     here = make(
-        Settings(data_dir=data, knowledge_dir=knowledge_copy, _env_file=None),
+        make_settings(data, knowledge_copy),
         store_check_seconds=0,
     )
     assert not here.ask(NEW_QUESTION).answered
     (elsewhere / "articles" / "batumi.md").write_text(NEW_ARTICLE, encoding="utf-8")
     there = make(
-        Settings(data_dir=data, knowledge_dir=elsewhere, _env_file=None),
+        make_settings(data, elsewhere),
         sessions=here.sessions,
     )
     there.ingest()
