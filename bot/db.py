@@ -1,16 +1,24 @@
-"""Engine and session factory; the schema is created from the models on first use."""
+"""Engine and session factory; the schema is migrated to the newest revision on first use."""
 
 from __future__ import annotations
+
+import sqlite3
+import time
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.models import Base
+from bot.migrate import upgrade
 from bot.settings import Settings
 
 
-def make_engine(settings: Settings) -> Engine:
-    """An engine for the configured database, with SQLite made safe for several processes."""
+def make_engine(settings: Settings, *, migrate: bool = True) -> Engine:
+    """An engine for the configured database, with SQLite made safe for several processes.
+
+    The database is migrated to the newest revision first (a quick look when it is already
+    there), so no code runs against an old schema; ``migrate=False`` is for the commands that
+    report on or migrate the database themselves.
+    """
     url = settings.effective_database_url
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -20,7 +28,7 @@ def make_engine(settings: Settings) -> Engine:
         def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _wal(cursor)
             # Durable across a killed process (what the outbox needs); only a power cut can
             # lose the last commits. FULL would fsync every delivery's commit.
             cursor.execute("PRAGMA synchronous=NORMAL")
@@ -28,8 +36,26 @@ def make_engine(settings: Settings) -> Engine:
 
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    Base.metadata.create_all(engine)
+    if migrate:
+        upgrade(engine)
     return engine
+
+
+def _wal(cursor: sqlite3.Cursor, patience: float = 30.0) -> None:
+    """Put the database in WAL mode (it stays so; later calls change nothing).
+
+    On a brand-new file, processes that connect at the same moment race to switch it, and
+    SQLite refuses the losers at once instead of waiting out the busy timeout; they wait here.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
