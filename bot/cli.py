@@ -13,9 +13,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import migrate
 from bot.answers import Answer
 from bot.answers.plain import to_plain_text
 from bot.broadcast.outbox import Outbox
+from bot.db import make_engine
 from bot.i18n import N_, translations
 from bot.ingest.problems import IngestError
 from bot.service import Assistant
@@ -213,16 +215,68 @@ def cmd_announcements(assistant: Assistant, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_run(assistant: Assistant, args: argparse.Namespace) -> int:
-    # Imported here: the Telegram layer is loaded only when the bot is started.
-    from handlers.app import NotConfigured, run
+def _revision_line(revision: str | None) -> str:
+    head = migrate.head()
+    if revision is None:
+        return "database has no revision (empty, or made before migrations); head is " + head
+    if revision == head:
+        return f"database at revision {revision} (head)"
+    return f"database at revision {revision}, head is {head}; run reformbot db upgrade"
 
+
+def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    """Migrate the database or say where it is, without the assistant (which would migrate it
+    first); ``revision`` writes a new migration for changed models (developers)."""
+    engine = make_engine(settings, migrate=False)
+    try:
+        if args.action == "upgrade":
+            outcome = migrate.upgrade(engine)
+            if outcome.adopted:
+                print(f"adopted a database made before migrations: stamped {migrate.BASELINE}")
+            if outcome.changed:
+                print(f"upgraded from {outcome.before or 'nothing'} to {outcome.after}")
+            print(_revision_line(outcome.after))
+        elif args.action == "current":
+            with engine.connect() as connection:
+                print(_revision_line(migrate.current_revision(connection)))
+        else:
+            path = migrate.revision(engine, args.message)
+            if path is None:
+                print("the models and the database agree: no migration written", file=sys.stderr)
+                return 1
+            print(path)
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _log_to_console() -> None:
+    """What a long-running process (the bot, a worker) tells its operator, with times."""
     logging.basicConfig(
         force=True, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
+
+
+def cmd_run(assistant: Assistant, args: argparse.Namespace) -> int:
+    # Imported here: the Telegram layer is loaded only when the bot is started.
+    from handlers.app import NotConfigured, run
+
+    _log_to_console()
     try:
         run(assistant.settings, webhook=args.webhook)
+    except NotConfigured as exc:
+        print(f"reformbot: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_worker(assistant: Assistant, _args: argparse.Namespace) -> int:
+    from handlers.app import NotConfigured, work
+
+    _log_to_console()
+    try:
+        work(assistant.settings)
     except NotConfigured as exc:
         print(f"reformbot: {exc}", file=sys.stderr)
         return 1
@@ -257,6 +311,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve a webhook instead (REFORMBOT_WEBHOOK_URL, _SECRET, _LISTEN, _PORT)",
     )
     run.set_defaults(run=cmd_run)
+    worker = commands.add_parser(
+        "worker", help="only send announcements and reminders (beside `run` replicas)"
+    )
+    worker.set_defaults(run=cmd_worker)
     feedback = commands.add_parser("feedback", help="list the latest 👍/👎 votes")
     feedback.add_argument("--limit", type=int, default=50, help="how many (default 50)")
     feedback.set_defaults(run=cmd_feedback)
@@ -277,6 +335,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--cancel", type=int, metavar="ID", help="cancel a scheduled (or the rest of a) broadcast"
     )
     announcements.set_defaults(run=cmd_announcements)
+    db = commands.add_parser("db", help="migrate the database schema, or show its revision")
+    db_actions = db.add_subparsers(dest="action", required=True)
+    db_actions.add_parser("upgrade", help="migrate the database to the newest revision")
+    db_actions.add_parser("current", help="show the database's revision and if it is the newest")
+    db_revision = db_actions.add_parser(
+        "revision", help="write a migration for model changes (developers; migrates first)"
+    )
+    db_revision.add_argument("-m", "--message", required=True, help="what the migration does")
+    db.set_defaults(run=cmd_db)
     return parser
 
 
@@ -284,12 +351,17 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="reformbot: %(message)s")
     try:
-        assistant = Assistant(Settings())
+        settings = Settings()
+        if args.command == "db":  # before the assistant, which would migrate the database
+            return cmd_db(settings, args)
+        assistant = Assistant(settings)
         return args.run(assistant, args)
     except ValidationError as exc:
         for error in exc.errors():
             name = ".".join(str(p) for p in error["loc"]).upper()
             print(f"reformbot: invalid setting {name}: {error['msg']}", file=sys.stderr)
+    except migrate.MigrationError as exc:
+        print(f"reformbot: database not migrated: {exc}", file=sys.stderr)
     except IngestError as exc:
         print(
             "reformbot: knowledge not updated, the previous version stays live:", file=sys.stderr

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     SmallInteger,
@@ -195,6 +196,10 @@ class Announcement(Base):
     progress_chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     progress_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     reported: Mapped[bool] = mapped_column(Boolean, default=False)  # final report sent
+    # Shared by every sender: when the progress message was last edited, and when a sender
+    # took the final report (so replicas edit at the set pace and report once).
+    progress_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    report_taken_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Delivery(Base):
@@ -214,9 +219,36 @@ class Delivery(Base):
     state: Mapped[str] = mapped_column(String(16), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    claimed_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)  # host:pid:id
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     uncertain: Mapped[bool] = mapped_column(Boolean, default=False)
     message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     done_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class BroadcastPace(Base):
+    """The bot's broadcast schedule, shared by every sender (bot.broadcast.schedule): the
+    next free slot and the end of any flood wait, in wall-clock seconds."""
+
+    __tablename__ = "broadcast_pace"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    next_slot: Mapped[float] = mapped_column(Float)
+    paused_until: Mapped[float] = mapped_column(Float)
+
+
+class Conversation(Base):
+    """Where someone's /announce or /newevent dialogue stands (bot.conversations), kept here
+    so that the next step may reach any bot replica."""
+
+    __tablename__ = "conversations"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    state: Mapped[int] = mapped_column(Integer)
+    draft: Mapped[str] = mapped_column(Text)  # JSON (bot.conversations.dump_draft)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    busy_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, index=True)

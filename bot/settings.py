@@ -81,6 +81,11 @@ class Settings(BaseSettings):
         default_factory=lambda: [timedelta(hours=24), timedelta(hours=1)],
         description="How long before an event its reminders go, e.g. 24h,1h or 90m.",
     )
+    delivery: bool = Field(
+        default=True,
+        description="Whether `reformbot run` also sends announcements and reminders; "
+        "false where `reformbot worker` processes do it.",
+    )
     telegram_bot_token: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "REFORMBOT_TELEGRAM_BOT_TOKEN"),

@@ -1,13 +1,13 @@
 """/announce: a staff member writes an announcement (one version per language if they like),
 picks who gets it, sees the exact number of recipients, and sends it now or later.
 
-The draft lives in the conversation (``user_data``) until it is confirmed; only then does it
-reach the database, where the broadcast dispatcher takes over. ``/cancel`` ends it anywhere.
+The draft is kept with the conversation's step in the database (handlers.conversation), so the
+next step may reach another bot replica; confirmed, it becomes an announcement in the outbox,
+where the broadcast dispatcher takes over. ``/cancel`` ends it anywhere.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -23,13 +23,14 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
+from bot.conversations import ConversationStore
 from bot.i18n import translations
 from bot.i18n.formatting import format_number
 from bot.moments import InvalidInput, example_moment, format_moment, parse_moment
 from bot.subscriptions import EVERYONE, TOPICS
 from bot.text.detect import SUPPORTED
+from handlers.conversation import SharedConversation
 from handlers.render import LANGUAGE_NAMES
 from handlers.roles import allowed
 from handlers.send import patiently, send_html
@@ -288,38 +289,35 @@ async def use_buttons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _say(update, context, escape(_("Please use the buttons above, or /cancel.")))
 
 
-def conversation() -> ConversationHandler:
+def conversation(store: ConversationStore) -> SharedConversation:
     def on(pattern: str, callback: Callable[..., Awaitable[int]]) -> CallbackQueryHandler:
         return CallbackQueryHandler(callback, pattern=f"^an:{pattern}")
 
     typed = filters.TEXT & ~filters.COMMAND
-    with warnings.catch_warnings():
-        # per_message=False is right here (the steps are per user, not per message); PTB
-        # warns that button presses are then tracked per chat, which is what we want.
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[CommandHandler("announce", start)],
-            states={
-                CHOOSE_LANG: [on("lang:", choose_language)],
-                TEXT: [
-                    MessageHandler(typed, take_text),
-                    MessageHandler(~filters.COMMAND, not_text),
-                ],
-                MORE: [on("lang:", choose_language), on("next$", versions_done)],
-                FALLBACK: [on("fallback:", choose_fallback)],
-                AUDIENCE: [on("to:", choose_audience)],
-                LANGS: [on("reader:", toggle_reader), on("preview$", preview)],
-                CONFIRM: [
-                    on("send$", send_now),
-                    on("schedule$", ask_when),
-                    on("cancel$", cancel),
-                ],
-                WHEN: [MessageHandler(typed, take_when)],
-            },
-            fallbacks=[
-                CommandHandler("cancel", cancel),
-                MessageHandler(typed, use_buttons),
+    return SharedConversation(
+        "announce",
+        DRAFT,
+        store,
+        entry_points=[CommandHandler("announce", start)],
+        states={
+            CHOOSE_LANG: [on("lang:", choose_language)],
+            TEXT: [
+                MessageHandler(typed, take_text),
+                MessageHandler(~filters.COMMAND, not_text),
             ],
-            name="announce",
-            allow_reentry=True,
-        )
+            MORE: [on("lang:", choose_language), on("next$", versions_done)],
+            FALLBACK: [on("fallback:", choose_fallback)],
+            AUDIENCE: [on("to:", choose_audience)],
+            LANGS: [on("reader:", toggle_reader), on("preview$", preview)],
+            CONFIRM: [
+                on("send$", send_now),
+                on("schedule$", ask_when),
+                on("cancel$", cancel),
+            ],
+            WHEN: [MessageHandler(typed, take_when)],
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            MessageHandler(typed, use_buttons),
+        ],
+    )

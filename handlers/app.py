@@ -8,6 +8,8 @@ It lives in ``handlers`` rather than ``bot`` so that the core never imports ``te
 from __future__ import annotations
 
 import asyncio
+import logging
+import signal
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -25,6 +27,7 @@ from telegram.ext import (
 )
 
 from bot.broadcast.dispatcher import Dispatcher
+from bot.conversations import ConversationStore
 from bot.service import Assistant
 from bot.settings import Settings
 from bot.staff import StaffStore
@@ -69,12 +72,14 @@ async def _noop(update: Update, _context: object) -> None:
     await update.callback_query.answer()
 
 
-def register(application: Application) -> None:
+def register(application: Application, conversations: ConversationStore) -> None:
     add = application.add_handler
     # Subscriptions belong to a person's private chat with the bot, where broadcasts go.
     private = filters.ChatType.PRIVATE
-    add(announce.conversation())  # first: while it runs, its steps take the user's input
-    add(newevent.conversation())  # before /cancel, the catch-all button and ask.ask
+    add(
+        announce.conversation(conversations)
+    )  # first: while it runs, its steps take the user's input
+    add(newevent.conversation(conversations))  # before /cancel, the catch-all button and ask.ask
     add(CommandHandler("start", start.start))
     add(CommandHandler("help", help.show_help))
     add(CommandHandler("language", language.language))
@@ -121,12 +126,17 @@ def build_application(
     base = settings.telegram_api_base_url
     assistant = assistant or Assistant(settings)
 
+    conversations = ConversationStore(assistant.sessions)
+
     async def post_init(application: Application) -> None:
         assistant.knowledge()  # load (or ingest) before the first user waits for it
+        conversations.forget_expired(datetime.now(UTC))  # drafts nobody came back to
         await publish_command_menus(application, settings.default_lang)
         # The outbox loop runs beside the update handlers for the life of the bot; it
-        # resumes whatever a previous run left pending.
-        dispatcher.start()
+        # resumes whatever a previous run left pending. Deployments that give delivery to
+        # `reformbot worker` switch it off here.
+        if settings.delivery:
+            dispatcher.start()
 
     async def post_stop(_application: Application) -> None:
         await dispatcher.stop()
@@ -153,8 +163,39 @@ def build_application(
         SubscriptionStore(assistant.sessions, settings.default_lang),
         dispatcher,
     )
-    register(application)
+    register(application, conversations)
     return application
+
+
+log = logging.getLogger(__name__)
+
+
+def work(settings: Settings) -> None:
+    """``reformbot worker``: only the delivery side (announcements, event notices,
+    reminders), for deployments that keep it apart from the processes answering users. Any
+    number may run beside bot replicas; the outbox's row locks keep them from sending twice."""
+    if settings.telegram_bot_token is None:
+        build_application(settings)  # raises NotConfigured with the explanation
+    asyncio.run(_work(settings))
+
+
+async def _work(settings: Settings) -> None:
+    await _check_token(settings)
+    assistant = Assistant(settings)
+    assistant.knowledge()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    base = settings.telegram_api_base_url
+    token = settings.telegram_bot_token.get_secret_value()
+    async with Bot(token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot") as bot:
+        dispatcher = Dispatcher(assistant, TelegramTransport(bot), settings=settings)
+        dispatcher.start()
+        log.info("worker started: delivering announcements and reminders")
+        await stop.wait()
+        await dispatcher.stop()
+    log.info("worker stopped")
 
 
 def run(settings: Settings, *, webhook: bool) -> None:

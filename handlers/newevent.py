@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from html import escape
@@ -28,9 +27,9 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.catalog import card
+from bot.conversations import ConversationStore
 from bot.i18n import translations
 from bot.moments import EXAMPLE_FORMAT, InvalidInput, example_moment, require_future
 from bot.publish import (
@@ -49,6 +48,7 @@ from bot.publish import (
     type_label,
     zone_choices,
 )
+from handlers.conversation import SharedConversation
 from handlers.render import card_html
 from handlers.roles import allowed
 from handlers.send import patiently, send_html
@@ -57,7 +57,7 @@ from handlers.services import Services, services, user_lang
 log = logging.getLogger(__name__)
 
 TITLE, TYPE, ZONE, START, END, WHERE, LINK, REGISTRATION, CONFIRM = range(9)
-DRAFT = "newevent"  # the answers so far, in user_data
+DRAFT = "newevent"  # the answers so far: user_data while a step runs, else the database
 PREFIX = "newevent:"  # of this conversation's button data
 MAX_PROBLEMS_SHOWN = 3
 
@@ -366,7 +366,7 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await patiently(lambda: update.callback_query.answer(_("This button is no longer active.")))
 
 
-def conversation() -> ConversationHandler:
+def conversation(store: ConversationStore) -> SharedConversation:
     """The /newevent conversation, one per user and private chat."""
     message = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
     text = message & filters.TEXT & ~filters.COMMAND
@@ -377,32 +377,31 @@ def conversation() -> ConversationHandler:
     def skip(step: int) -> CommandHandler:
         return CommandHandler("skip", _skip(step), filters=message)
 
-    with warnings.catch_warnings():
-        # Buttons are tracked per user and chat, not per message, on purpose: a question's
-        # buttons are taken off once answered, and an old one is answered by stale_button.
-        warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[CommandHandler("newevent", new_event, filters=message)],
-            states={
-                TITLE: [typed(TITLE)],
-                TYPE: [CallbackQueryHandler(chose_type, pattern=rf"^{PREFIX}type:")],
-                ZONE: [CallbackQueryHandler(chose_zone, pattern=rf"^{PREFIX}tz:"), typed(ZONE)],
-                START: [typed(START)],
-                END: [typed(END), skip(END)],
-                WHERE: [
-                    CallbackQueryHandler(chose_online, pattern=rf"^{PREFIX}online$"),
-                    typed(WHERE),
-                ],
-                LINK: [typed(LINK), skip(LINK)],
-                REGISTRATION: [typed(REGISTRATION), skip(REGISTRATION)],
-                CONFIRM: [CallbackQueryHandler(confirm, pattern=rf"^{PREFIX}(publish|cancel)$")],
-            },
-            fallbacks=[
-                CommandHandler("cancel", cancel, filters=message),
-                CommandHandler("skip", cannot_skip, filters=message),
-                CallbackQueryHandler(stale_button, pattern=rf"^{PREFIX}"),
-                MessageHandler(message & ~filters.COMMAND, off_script),
+    # Buttons are tracked per user and chat, not per message, on purpose: a question's buttons
+    # are taken off once answered, and an old one is answered by stale_button.
+    return SharedConversation(
+        "newevent",
+        DRAFT,
+        store,
+        entry_points=[CommandHandler("newevent", new_event, filters=message)],
+        states={
+            TITLE: [typed(TITLE)],
+            TYPE: [CallbackQueryHandler(chose_type, pattern=rf"^{PREFIX}type:")],
+            ZONE: [CallbackQueryHandler(chose_zone, pattern=rf"^{PREFIX}tz:"), typed(ZONE)],
+            START: [typed(START)],
+            END: [typed(END), skip(END)],
+            WHERE: [
+                CallbackQueryHandler(chose_online, pattern=rf"^{PREFIX}online$"),
+                typed(WHERE),
             ],
-            allow_reentry=True,
-            name="newevent",
-        )
+            LINK: [typed(LINK), skip(LINK)],
+            REGISTRATION: [typed(REGISTRATION), skip(REGISTRATION)],
+            CONFIRM: [CallbackQueryHandler(confirm, pattern=rf"^{PREFIX}(publish|cancel)$")],
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel, filters=message),
+            CommandHandler("skip", cannot_skip, filters=message),
+            CallbackQueryHandler(stale_button, pattern=rf"^{PREFIX}"),
+            MessageHandler(message & ~filters.COMMAND, off_script),
+        ],
+    )

@@ -1,0 +1,161 @@
+"""A step-by-step dialogue whose state lives in the database, so any bot replica can take
+the next step.
+
+It keeps python-telegram-bot's ConversationHandler contract (entry points, states,
+fallbacks; a callback returns the next state, ``END``, or None to stay), which /announce and
+/newevent were written against, but reads and writes the step through
+:class:`bot.conversations.ConversationStore` instead of a dict in one process. The draft a
+dialogue builds is ``context.user_data[draft_key]`` while a callback runs; it is loaded before
+and stored after, and never kept in memory between updates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, BaseHandler, ContextTypes, ConversationHandler
+
+from bot.conversations import ConversationStore, Step
+
+log = logging.getLogger(__name__)
+
+END = ConversationHandler.END
+Check = tuple[Step | None, BaseHandler | None, object]
+# How long an update waits for the step before it to be stored: 50 ms at a time, up to 15 s.
+WAIT_SECONDS = 0.05
+WAIT_ROUNDS = 300
+
+
+def _wall() -> datetime:
+    return datetime.now(UTC)
+
+
+class SharedConversation(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
+    def __init__(
+        self,
+        name: str,
+        draft_key: str,
+        store: ConversationStore,
+        *,
+        entry_points: Sequence[BaseHandler],
+        states: dict[int, Sequence[BaseHandler]],
+        fallbacks: Sequence[BaseHandler],
+        clock: Callable[[], datetime] = _wall,
+    ) -> None:
+        super().__init__(self._unused)
+        self.name = name
+        self.draft_key = draft_key
+        self.store = store
+        self.entry_points = list(entry_points)
+        self.states = {state: list(handlers) for state, handlers in states.items()}
+        self.fallbacks = list(fallbacks)
+        self.clock = clock  # real time: drafts expire by it, whatever time tests give events
+        self._all = [*self.entry_points, *self.fallbacks]
+        self._all += [h for handlers in self.states.values() for h in handlers]
+
+    async def _unused(self, _update: Update, _context: Any) -> None:  # pragma: no cover
+        raise AssertionError("handle_update calls the chosen step's handler")
+
+    @staticmethod
+    def _first(handlers: Sequence[BaseHandler], update: Update) -> tuple[BaseHandler, object]:
+        for handler in handlers:
+            check = handler.check_update(update)
+            if check is not None and check is not False:
+                return handler, check
+        return None, None  # type: ignore[return-value]
+
+    def check_update(self, update: object) -> Check | None:
+        if not isinstance(update, Update) or update.channel_post or update.edited_channel_post:
+            return None
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return None
+        if update.callback_query and not update.callback_query.message:
+            return None
+        # Most updates fit no step of this dialogue: no need to ask the database.
+        if self._first(self._all, update)[0] is None:
+            return None
+        handler, check = self._first(self.entry_points, update)
+        if handler:  # starts the dialogue afresh, wherever it stood
+            return None, handler, check
+        step = self.store.current(self.name, chat.id, user.id, self.clock())
+        if step is None:
+            return None
+        if step.busy:  # the previous step is still being handled: decided once it is stored
+            return step, None, None
+        handler, check = self._choose(step, update)
+        return (step, handler, check) if handler else None
+
+    def _choose(self, step: Step, update: Update) -> tuple[BaseHandler, object]:
+        handler, check = self._first(self.states.get(step.state, []), update)
+        if handler is None:
+            handler, check = self._first(self.fallbacks, update)
+        return handler, check
+
+    async def _take(self, update: Update, check_result: Check) -> Check | None:
+        """Hold the step for this update, once the one before it is stored.
+
+        A replica answers a step before it stores the next one, so the person's next update
+        can reach another replica while the step is still held: it waits for it, then reads
+        the step again. Returns None when the update fits no step any more (a double tap
+        after the dialogue moved on or ended), or when the wait is unreasonably long."""
+        step, handler, check = check_result
+        chat_id, user_id = update.effective_chat.id, update.effective_user.id
+        for _attempt in range(WAIT_ROUNDS):
+            if handler is not None and self.store.take(step, self.clock()):
+                return step, handler, check
+            await asyncio.sleep(WAIT_SECONDS)
+            step = self.store.current(self.name, chat_id, user_id, self.clock())
+            if step is None:
+                return None
+            handler, check = (None, None) if step.busy else self._choose(step, update)
+            if not step.busy and handler is None:
+                return None
+        log.warning("%s: step of chat %s held too long; update skipped", self.name, chat_id)
+        return None
+
+    async def handle_update(
+        self,
+        update: Update,
+        application: Application,
+        check_result: Check,
+        context: ContextTypes.DEFAULT_TYPE,
+    ) -> None:
+        step = check_result[0]
+        if step is not None:
+            taken = await self._take(update, check_result)
+            if taken is None:
+                log.info("%s: update %s fits no step now; skipped", self.name, update.update_id)
+                if update.callback_query:
+                    await update.callback_query.answer()
+                return
+            check_result = taken
+        step, handler, check = check_result
+        chat_id, user_id = update.effective_chat.id, update.effective_user.id
+        user_data = context.user_data
+        user_data.pop(self.draft_key, None)
+        if step is None:
+            self.store.begin(self.name, chat_id, user_id, self.clock())
+        else:
+            user_data[self.draft_key] = step.draft
+        try:
+            new_state = await handler.handle_update(update, application, check, context)
+        except BaseException:
+            user_data.pop(self.draft_key, None)
+            if step is None:
+                self.store.end(self.name, chat_id, user_id)
+            else:
+                self.store.release(step)
+            raise
+        draft = user_data.pop(self.draft_key, None)
+        if new_state is None and step is not None:
+            new_state = step.state  # None: stay in the step
+        if new_state is None or new_state == END:
+            self.store.end(self.name, chat_id, user_id)
+        else:
+            self.store.save(self.name, chat_id, user_id, new_state, draft or {}, self.clock())
