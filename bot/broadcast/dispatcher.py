@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -21,6 +23,7 @@ from bot.broadcast.notices import plan_notices
 from bot.broadcast.outbox import Job, Outbox, Outcome, Retry
 from bot.broadcast.pacing import Pacer
 from bot.broadcast.report import progress_text
+from bot.broadcast.schedule import SharedSchedule
 from bot.catalog import find_record
 from bot.knowledge import KnowledgeBase
 from bot.models import Announcement
@@ -71,12 +74,18 @@ class Dispatcher:
         self.transport = transport
         self.clock = clock  # what time it is for schedules and reminders (tests move it)
         self.poll_seconds = poll_seconds
-        self.outbox = Outbox(assistant.sessions, owner=str(uuid.uuid4()))
+        # Names the sender in the rows it claims: host and process, for people reading them.
+        owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.outbox = Outbox(assistant.sessions, owner=owner)
         self.subscriptions = SubscriptionStore(assistant.sessions, settings.default_lang)
-        self.pacer = Pacer(settings.broadcast_rate, settings.broadcast_chat_interval)
+        self.pacer = Pacer(
+            settings.broadcast_rate,
+            settings.broadcast_chat_interval,
+            schedule=SharedSchedule(assistant.sessions),
+        )
         self.lease = timedelta(seconds=settings.broadcast_lease_seconds)
         self._planned: tuple[str, float] | None = None  # knowledge version, when
-        self._shown: dict[int, tuple[float, str]] = {}  # announcement → last edit, text
+        self._shown: dict[int, str] = {}  # announcement → the progress text this one showed
         self._stop = asyncio.Event()
         self._inflight: set[asyncio.Task] = set()
         self._task: asyncio.Task | None = None
@@ -182,6 +191,14 @@ class Dispatcher:
             jobs = await asyncio.to_thread(self.outbox.claim, _wall(), free)
             if not jobs:
                 return
+            wait = await self.pacer.reserve(len(jobs)) - time.time()
+            if wait > self.lease.total_seconds() / 2:
+                # Other senders booked far ahead (a flood wait one of them met): hand the rows
+                # back rather than hold them long enough to look abandoned.
+                await asyncio.to_thread(self.outbox.release, jobs)
+                if not await self._unless_stopped(asyncio.sleep(wait)):
+                    return
+                continue
             for number, job in enumerate(jobs):
                 if not await self._unless_stopped(self.pacer.turn(job.chat_id)):
                     await asyncio.to_thread(self.outbox.release, jobs[number:])
@@ -199,7 +216,7 @@ class Dispatcher:
             log.exception("delivery %d failed unexpectedly", job.delivery_id)
             outcome = Retry(5.0)
         if isinstance(outcome, Retry) and outcome.flood:
-            self.pacer.pause(outcome.seconds)
+            await self.pacer.schedule.pause(self.pacer.pause(outcome.seconds))
             log.warning("flood control: broadcast paused for %.0f s", outcome.seconds)
         await asyncio.to_thread(self.outbox.record, job, outcome, _wall())
 
@@ -210,6 +227,11 @@ class Dispatcher:
         for summary in await asyncio.to_thread(self.outbox.unreported):
             # The progress message's last state, then the report as a message that notifies;
             # marked only once shown, so a crash in between repeats it rather than drops it.
+            # One sender takes each report, so replicas do not all send it.
+            if not await asyncio.to_thread(
+                self.outbox.take_report, summary.id, _wall(), self.lease
+            ):
+                continue
             text = progress_text(summary, summary.author_lang or self.settings.default_lang)
             chat, shown = summary.progress_chat_id, summary.progress_message_id
             if shown:
@@ -220,11 +242,12 @@ class Dispatcher:
         every = self.settings.broadcast_progress_seconds
         for summary in await asyncio.to_thread(self.outbox.watched):
             text = progress_text(summary, summary.author_lang or self.settings.default_lang)
-            last_at, last_text = self._shown.get(summary.id, (float("-inf"), ""))
-            if text == last_text or time.monotonic() - last_at < every:
+            if text == self._shown.get(summary.id) or not await asyncio.to_thread(
+                self.outbox.take_progress_turn, summary.id, _wall(), every
+            ):
                 continue
             chat, shown = summary.progress_chat_id, summary.progress_message_id
             message_id = await self.transport.show(chat, shown, text)
-            self._shown[summary.id] = (time.monotonic(), text)
+            self._shown[summary.id] = text
             if message_id and message_id != shown:
                 await asyncio.to_thread(self.outbox.set_progress_message, summary.id, message_id)

@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, Select, cast, func, insert, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import ColumnElement, Integer, Select, cast, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from bot.models import Announcement, Delivery, User
 from bot.subscriptions import Recipient
@@ -126,29 +127,32 @@ class Outbox:
         (which is how automatic notices happen once however often they are derived)."""
         if fallback_lang not in texts:
             raise ValueError("the fallback language needs a text")
-        with self.sessions.begin() as session:
-            if key is not None and session.scalar(
-                select(Announcement.id).where(Announcement.key == key)
-            ):
-                return None
-            row = Announcement(
-                key=key,
-                kind=kind,
-                status="scheduled",
-                author_id=author_id,
-                author_lang=author_lang,
-                texts=texts,
-                fallback_lang=fallback_lang,
-                topic=topic,
-                langs=langs,
-                event_key=event_key,
-                due_at=utc(due_at),
-                created_at=utc(now),
-                progress_chat_id=author_id,
-            )
-            session.add(row)
-            session.flush()
-            return row.id
+        try:
+            with self.sessions.begin() as session:
+                if key is not None and session.scalar(
+                    select(Announcement.id).where(Announcement.key == key)
+                ):
+                    return None
+                row = Announcement(
+                    key=key,
+                    kind=kind,
+                    status="scheduled",
+                    author_id=author_id,
+                    author_lang=author_lang,
+                    texts=texts,
+                    fallback_lang=fallback_lang,
+                    topic=topic,
+                    langs=langs,
+                    event_key=event_key,
+                    due_at=utc(due_at),
+                    created_at=utc(now),
+                    progress_chat_id=author_id,
+                )
+                session.add(row)
+                session.flush()
+                return row.id
+        except IntegrityError:  # another sender derived the same notice at the same moment
+            return None
 
     def due(self, now: datetime) -> list[Announcement]:
         """Scheduled announcements whose time has come, oldest first."""
@@ -307,9 +311,10 @@ class Outbox:
             )
 
     def record(self, job: Job, outcome: Outcome, now: datetime) -> None:
-        """Store what happened to one send, at once."""
+        """Store what happened to one send, at once. A finished row keeps ``claimed_by``:
+        which sender (host, process) sent it, for whoever looks into a delivery later."""
         moment = utc(now)
-        values: dict[str, object] = {"claimed_by": None}
+        values: dict[str, object] = {}
         match outcome:
             case Sent(message_id):
                 values |= {"state": "sent", "message_id": message_id, "done_at": moment}
@@ -324,6 +329,7 @@ class Outbox:
                 else:
                     values |= {
                         "state": "pending",
+                        "claimed_by": None,
                         "attempts": attempts,
                         "not_before": utc(now + timedelta(seconds=seconds)),
                     }
@@ -408,6 +414,43 @@ class Outbox:
             Announcement.status == "sending", Announcement.progress_chat_id.is_not(None)
         )
         return self._summaries(query)
+
+    def take_progress_turn(self, announcement_id: int, now: datetime, every: float) -> bool:
+        """Whether this sender may edit the progress message now: the last edit, by any
+        sender, was at least ``every`` seconds ago. With several senders on one broadcast,
+        each keeping its own count of time would edit it several times as often."""
+        since = timedelta(seconds=every)
+        return self._take_turn(announcement_id, Announcement.progress_at, now, since)
+
+    def take_report(self, announcement_id: int, now: datetime, lease: timedelta) -> bool:
+        """Whether this sender is the one to send the final report: one sender takes it, and
+        another may take it over only if it is still unsent after ``lease`` (that sender
+        died in between)."""
+        unsent = Announcement.reported.is_(False)
+        return self._take_turn(announcement_id, Announcement.report_taken_at, now, lease, unsent)
+
+    def _take_turn(
+        self,
+        announcement_id: int,
+        taken_at: InstrumentedAttribute[datetime | None],
+        now: datetime,
+        since: timedelta,
+        *conditions: ColumnElement[bool],
+    ) -> bool:
+        """Set ``taken_at`` to now unless another sender set it less than ``since`` ago:
+        one UPDATE, so of senders racing for the turn exactly one gets it."""
+        moment = utc(now)
+        with self.sessions.begin() as session:
+            turn = session.execute(
+                update(Announcement)
+                .where(
+                    Announcement.id == announcement_id,
+                    or_(taken_at.is_(None), taken_at <= moment - since),
+                    *conditions,
+                )
+                .values({taken_at: moment})
+            )
+            return bool(turn.rowcount)
 
     def mark_reported(self, announcement_id: int) -> None:
         with self.sessions.begin() as session:

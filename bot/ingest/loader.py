@@ -10,7 +10,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ingest.articles import ARTICLE_SUFFIXES, ArticleData, clean_text, read_articles
@@ -202,6 +202,7 @@ def _ingest(
     hashes = file_hashes(knowledge_dir)
     report = IngestReport()
     with sessions.begin() as session:
+        _one_at_a_time(session)
         stored = {f.path: f for f in session.scalars(select(SourceFile))}
         stale_analysis = stored_version(session) is not None and not _same_analysis(session)
         todo = {
@@ -242,6 +243,19 @@ def _ingest(
 
 
 ANALYSIS_KEY = "analysis_version"
+# pg_advisory_xact_lock key for ingestions of one PostgreSQL database: "rb-ingst".
+INGEST_LOCK = int.from_bytes(b"rb-ingst", "big")
+
+
+def _one_at_a_time(session: Session) -> None:
+    """Wait for any other process's ingestion to commit before reading what is stored: bot
+    replicas sharing a knowledge directory notice a change together, and the second then
+    finds it stored rather than colliding with the first's rows. On PostgreSQL an advisory
+    lock held to the end of the transaction; on SQLite, taking the write lock at once."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INGEST_LOCK})
+    else:
+        session.execute(update(Meta).where(Meta.key == VERSION_KEY).values(value=Meta.value))
 
 
 def _same_analysis(session: Session) -> bool:

@@ -26,6 +26,7 @@ from bot.broadcast.outbox import (
 )
 from bot.broadcast.pacing import Pacer
 from bot.broadcast.report import progress_text
+from bot.broadcast.schedule import SharedSchedule
 from bot.db import make_engine, make_sessionmaker
 from bot.models import Announcement, Delivery
 from bot.settings import Settings
@@ -120,6 +121,31 @@ def test_a_key_makes_an_announcement_only_once(outbox: Outbox) -> None:
     assert first is not None
     assert outbox.create(**common, due_at=NOW, now=NOW, key="event:x") is None
     assert [a.id for a in outbox.due(NOW)] == [first]
+
+
+def test_senders_deriving_the_same_notice_at_once_make_it_once(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Every replica derives event notices and reminders; racing to create the same key,
+    one creates it and the others are told it exists (no error, no second copy)."""
+    common = {"kind": "reminder", "texts": TEXTS, "fallback_lang": "en", "topic": "events"}
+    created: list[int | None] = []
+    gate = threading.Barrier(6)
+
+    def sender(name: str) -> None:
+        outbox = Outbox(sessions, owner=name)
+        gate.wait(timeout=30)
+        for n in range(10):
+            created.append(outbox.create(**common, due_at=NOW, now=NOW, key=f"reminder:{n}"))
+
+    threads = [threading.Thread(target=sender, args=(f"s{i}",)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    made = [i for i in created if i is not None]
+    assert len(created) == 60 and len(made) == 10
+    assert sorted(a.id for a in Outbox(sessions, owner="x").due(NOW)) == sorted(made)
 
 
 def test_the_fallback_language_needs_a_text(outbox: Outbox) -> None:
@@ -260,7 +286,8 @@ def test_sent_failed_and_blocked_are_final(
     assert (rows[1].state, rows[1].message_id) == ("sent", 501)
     assert (rows[2].state, rows[2].error) == ("failed", "Bad Request: chat not found")
     assert rows[3].state == "blocked"
-    assert all(r.claimed_by is None and r.done_at is not None for r in rows.values())
+    # Done, each naming the sender that sent it (for whoever looks into a delivery later).
+    assert all(r.claimed_by == "sender-a" and r.done_at is not None for r in rows.values())
     # The person who blocked the bot is marked so, and only they.
     assert [users.is_blocked(u) for u in (1, 2, 3)] == [False, False, True]
     # Final rows are never handed out again, however much time passes.
@@ -557,3 +584,27 @@ async def test_a_pause_that_begins_while_a_turn_waits_holds_that_turn_too() -> N
 def test_the_rate_must_be_positive() -> None:
     with pytest.raises(ValueError):
         Pacer(0, 1.0)
+
+
+async def test_senders_sharing_the_schedule_keep_the_rate_together(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Three senders (replicas) on one database: their slots interleave at the bot's rate,
+    never three at once; a flood wait one of them meets holds the others' next bookings."""
+    time = FakeTime()
+    pacers = [
+        Pacer(20, 0.0, schedule=SharedSchedule(sessions), clock=time.clock, sleep=time.sleep)
+        for _ in range(3)
+    ]
+    firsts = [await p.reserve(4) for p in pacers]
+    assert firsts == pytest.approx([time.now, time.now + 0.2, time.now + 0.4])
+    moments = []
+    for number, pacer in enumerate(pacers):
+        for chat in range(4):
+            await pacer.turn(number * 10 + chat)
+            moments.append(time.now)
+    assert sorted(moments) == pytest.approx([firsts[0] + 0.05 * i for i in range(12)])
+    until = pacers[0].pause(3.0)
+    await pacers[0].schedule.pause(until)
+    assert await pacers[1].reserve(1) == pytest.approx(until)
+    assert await pacers[2].reserve(1) == pytest.approx(until + 0.05)

@@ -12,11 +12,15 @@ from datetime import UTC, datetime
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import insert
+from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
 from telegram.ext import Application
 
+from bot.models import Subscription, User
 from bot.service import Assistant
 from bot.settings import Settings
+from bot.users import utc
 from handlers.app import build_application
 from tests.fakegram.client import TelegramUser
 from tests.fakegram.server import FakeTelegram
@@ -103,3 +107,42 @@ def clock() -> Clock:
 async def bot(settings: Settings, assistant: Assistant, clock: Clock) -> AsyncIterator[Bot]:
     async with running_bot(settings, assistant, clock) as running:
         yield running
+
+
+def store_subscribers(
+    sessions: sessionmaker[Session],
+    server: FakeTelegram,
+    codes: list[str],
+    first_id: int,
+    *,
+    topic: str = "all",
+    now: datetime | None = None,
+) -> list[int]:
+    """People who once wrote to the bot (one per app language in ``codes``) and follow
+    ``topic``, stored directly: creating thousands through the chat would test the fake
+    server's patience rather than the broadcast."""
+    ids = list(range(first_id, first_id + len(codes)))
+    moment = utc(now or datetime.now(UTC))
+    with sessions.begin() as session:
+        session.execute(
+            insert(User),
+            [
+                {
+                    "id": uid,
+                    "chat_id": uid,
+                    "first_name": f"U{uid}",
+                    "language_code": code,
+                    "blocked": False,
+                    "created_at": moment,
+                    "seen_at": moment,
+                }
+                for uid, code in zip(ids, codes, strict=True)
+            ],
+        )
+        session.execute(
+            insert(Subscription),
+            [{"user_id": uid, "topic": topic, "created_at": moment} for uid in ids],
+        )
+    for uid in ids:
+        server.private_chat(uid, f"U{uid}")
+    return ids

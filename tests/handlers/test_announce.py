@@ -8,14 +8,13 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from bot.models import Subscription, User
+from bot.models import User
 from bot.service import Assistant
 from bot.settings import Settings
-from bot.users import utc
 from tests.fakegram.client import TelegramUser
-from tests.handlers.conftest import Bot, Clock, running_bot
+from tests.handlers.conftest import Bot, Clock, running_bot, store_subscribers
 
 STAFF_ID = 4_200_001
 TEXTS = {
@@ -35,33 +34,9 @@ async def newsroom(settings: Settings, clock: Clock) -> AsyncIterator[Bot]:
 
 
 def add_subscribers(bot: Bot, codes: list[str], first_id: int, topic: str = "all") -> list[int]:
-    """Users who once wrote to the bot and subscribed, stored directly: creating a thousand
-    through the chat would test the fake server's patience rather than the broadcast."""
-    ids = list(range(first_id, first_id + len(codes)))
-    now = utc(bot.clock())
-    with bot.assistant.sessions.begin() as session:
-        session.execute(
-            insert(User),
-            [
-                {
-                    "id": uid,
-                    "chat_id": uid,
-                    "first_name": f"U{uid}",
-                    "language_code": code,
-                    "blocked": False,
-                    "created_at": now,
-                    "seen_at": now,
-                }
-                for uid, code in zip(ids, codes, strict=True)
-            ],
-        )
-        session.execute(
-            insert(Subscription),
-            [{"user_id": uid, "topic": topic, "created_at": now} for uid in ids],
-        )
-    for uid in ids:
-        bot.server.private_chat(uid, f"U{uid}")
-    return ids
+    return store_subscribers(
+        bot.assistant.sessions, bot.server, codes, first_id, topic=topic, now=bot.clock()
+    )
 
 
 async def compose(staff: TelegramUser, texts: dict[str, str], audience: str) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +15,7 @@ from sqlalchemy import func, select
 from bot.ingest.problems import IngestError
 from bot.models import Article, Passage, Record
 from bot.service import Assistant
+from bot.settings import Settings
 from tests.conftest import MakeSettings
 
 SEED_FILES = {
@@ -263,3 +267,31 @@ def test_ask_keeps_answering_from_previous_knowledge_when_a_change_is_broken(
     assert answer.answered and answer.sources[0].id == "000_e8b87c44cc0140c8"
     assert "records/broken.yaml:" in caplog.text
     assert "answering from the previous version" in caplog.text
+
+
+def test_two_processes_ingesting_the_same_change_at_once_both_succeed(
+    settings: Settings, knowledge_copy: Path, tmp_path: Path
+) -> None:
+    """Bot replicas sharing a knowledge directory notice an edit together: the second waits
+    for the first and finds the change stored, instead of colliding with its rows."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFORMBOT_")}
+    env.update(
+        REFORMBOT_DATA_DIR=str(settings.data_dir),
+        REFORMBOT_KNOWLEDGE_DIR=str(knowledge_copy),
+        REFORMBOT_DATABASE_URL=settings.effective_database_url,
+    )
+    env.pop("DATABASE_URL", None)
+    Assistant(settings.model_copy(update={"knowledge_dir": knowledge_copy})).knowledge()
+    (knowledge_copy / "articles" / "batumi.md").write_text(
+        "---\ntitle: Batumi service hall\nlang: en\n---\nThe hall opens in May.\n",
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "bot.cli", "ingest"]
+    runs = [
+        subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    errors = [run.communicate(timeout=120)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], errors
+    assistant = Assistant(settings.model_copy(update={"knowledge_dir": knowledge_copy}))
+    assert list(titles(assistant).values()).count("Batumi service hall") == 1

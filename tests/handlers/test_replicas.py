@@ -1,0 +1,293 @@
+"""Several ``reformbot run --webhook`` replicas behind one webhook URL, sharing one database:
+a broadcast split between them with each copy sent once, a /newevent dialogue continued on
+another replica than the one it began on, and ``reformbot worker`` doing the delivery for
+replicas that do not. Each replica is a real process; a round-robin balancer spreads the
+updates the fake Bot API server posts. On PostgreSQL when TEST_DATABASE_URL is set, and on
+one SQLite file otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.models import Delivery
+from bot.service import Assistant
+from bot.settings import Settings
+from tests.conftest import KNOWLEDGE
+from tests.fakegram.balancer import Balancer
+from tests.fakegram.client import TelegramUser
+from tests.fakegram.server import FakeTelegram, SentMessage
+from tests.handlers.conftest import TOKEN, store_subscribers
+from tests.handlers.test_announce import compose
+
+STAFF_ID = 4_300_001
+SECRET = "replica-Secret_7"
+HOOK_PATH = "telegram/hook"
+TEXTS = {
+    "en": "The national rollout starts on Monday. #rollout",
+    "ka": "ეროვნული დანერგვა ორშაბათს იწყება. #rollout",
+    "ru": "Общенациональное внедрение начинается в понедельник. #rollout",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _env(settings: Settings, server: FakeTelegram, data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REFORMBOT_", "TELEGRAM_"))}
+    env.pop("DATABASE_URL", None)
+    env.update(
+        REFORMBOT_DATA_DIR=str(data_dir),
+        # Every replica on the test's one database, SQLite file or PostgreSQL schema.
+        REFORMBOT_DATABASE_URL=settings.effective_database_url,
+        REFORMBOT_ADMINS=str(STAFF_ID),
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=server.url,
+    )
+    env.update(extra)
+    env.setdefault("REFORMBOT_KNOWLEDGE_DIR", str(settings.knowledge_dir))
+    return env
+
+
+@contextmanager
+def processes(tmp_path: Path, commands: list[tuple[list[str], dict[str, str]]]) -> Iterator[list]:
+    """Start ``reformbot <args>`` for each (args, env), logging to replica-<n>.log; on the
+    way out SIGINT each (a clean stop), and kill any that will not stop."""
+    started: list[subprocess.Popen] = []
+    try:
+        for number, (args, env) in enumerate(commands):
+            log = (tmp_path / f"replica-{number}.log").open("w")
+            started.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "bot.cli", *args],
+                    cwd=tmp_path,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+            log.close()
+        yield started
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        for process in started:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+async def _listening(port: int, process: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        assert process.poll() is None, "a replica exited while starting"
+        try:
+            _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        except OSError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"nothing listens on {port} after {timeout} s") from None
+            await asyncio.sleep(0.2)
+
+
+@asynccontextmanager
+async def replicas(
+    tmp_path: Path,
+    settings: Settings,
+    server: FakeTelegram,
+    count: int,
+    *,
+    worker: bool = False,
+    knowledge: list[Path] | None = None,
+    **extra: str,
+) -> AsyncIterator[tuple[Balancer, list[subprocess.Popen]]]:
+    """``count`` webhook replicas behind a balancer (and a ``reformbot worker`` after them
+    when asked), each with its own data directory (and knowledge directory, if given);
+    yields once every replica listens."""
+    ports = [_free_port() for _ in range(count)]
+    balancer = Balancer([f"http://127.0.0.1:{port}" for port in ports])
+    await balancer.start()
+    commands = [
+        (
+            ["run", "--webhook"],
+            _env(
+                settings,
+                server,
+                tmp_path / f"data-{n}",
+                REFORMBOT_KNOWLEDGE_DIR=str(knowledge[n] if knowledge else settings.knowledge_dir),
+                REFORMBOT_WEBHOOK_URL=f"{balancer.url}/{HOOK_PATH}",
+                REFORMBOT_WEBHOOK_SECRET=SECRET,
+                REFORMBOT_WEBHOOK_LISTEN="127.0.0.1",
+                REFORMBOT_WEBHOOK_PORT=str(port),
+                **extra,
+            ),
+        )
+        for n, port in enumerate(ports)
+    ]
+    if worker:
+        commands.append((["worker"], _env(settings, server, tmp_path / "data-worker")))
+    try:
+        with processes(tmp_path, commands) as started:
+            for port, process in zip(ports, started, strict=False):
+                await _listening(port, process)
+            await server.wait_for(lambda: server.webhook, 30)
+            yield balancer, started
+    finally:
+        await balancer.stop()
+
+
+def senders(sessions: sessionmaker[Session], ids: list[int]) -> Counter[int]:
+    """How many of the deliveries to ``ids`` each process (by pid) sent."""
+    with sessions() as session:
+        owners = session.scalars(
+            select(Delivery.claimed_by).where(Delivery.chat_id.in_(ids), Delivery.state == "sent")
+        )
+        return Counter(int(owner.split(":")[-2]) for owner in owners)
+
+
+def reports(server: FakeTelegram) -> list[SentMessage]:
+    return [m for m in server.messages_to(STAFF_ID) if "is delivered" in m.text]
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeTelegram]:
+    telegram = FakeTelegram(TOKEN)
+    await telegram.start()
+    try:
+        yield telegram
+    finally:
+        await telegram.stop()
+
+
+async def test_three_replicas_split_a_broadcast_and_each_subscriber_gets_one_copy(
+    tmp_path: Path, settings: Settings, server: FakeTelegram
+) -> None:
+    assistant = Assistant(settings)
+    assistant.knowledge()  # ingested once, so the replicas start alike and quickly
+    codes = ["en", "ka", "ru", "uz", "el"] * 600  # 3,000 subscribers
+    ids = store_subscribers(assistant.sessions, server, codes, 700_000)
+    async with replicas(tmp_path, settings, server, 3, REFORMBOT_BROADCAST_RATE="400") as (
+        balancer,
+        started,
+    ):
+        staff = TelegramUser(server, STAFF_ID, "Tamar", "en")
+        await compose(staff, TEXTS, "Everyone subscribed")
+        summary = (await staff.replies(3))[2]
+        assert summary.text.splitlines()[0] == "Recipients: 3,000"
+        await staff.press(summary, "Send now")
+        assert "is on its way" in (await staff.reply()).text
+        await server.wait_for(lambda: len({m.chat_id for m in server.sent} & set(ids)) == 3000, 90)
+        await server.wait_for(lambda: reports(server), 30)
+        await asyncio.sleep(2)  # time for a second report to show, were there one
+        # The dialogue's steps went to every replica in turn, and it still came out whole.
+        assert set(balancer.routed) == {0, 1, 2}
+        pids = {process.pid for process in started}
+
+    per_chat = Counter(m.chat_id for m in server.sent if m.chat_id in set(ids))
+    assert set(per_chat.values()) == {1}, "some subscriber got the announcement twice"
+    expected = {**{lang: TEXTS.get(lang, TEXTS["en"]) for lang in ("uz", "el")}, **TEXTS}
+    for message in server.sent:
+        if message.chat_id in per_chat:
+            assert message.text == expected[codes[message.chat_id - 700_000]]
+    by_process = senders(assistant.sessions, ids)
+    assert set(by_process) == pids, f"not every replica sent: {by_process}"
+    assert sum(by_process.values()) == 3000
+    # One final report, not one per replica (the other message with it is the progress
+    # message, edited to its last state).
+    [report] = [m for m in reports(server) if m.edits == 0]
+    assert "Sent: 3,000" in report.text
+
+
+async def test_a_newevent_dialogue_begun_on_one_replica_goes_on_on_another(
+    tmp_path: Path, settings: Settings, server: FakeTelegram
+) -> None:
+    """Each replica has its own copy of the knowledge directory, as on separate machines:
+    the one that publishes writes the files and stores the knowledge; the other notices the
+    new version in the database and answers from it."""
+    copies = [tmp_path / f"knowledge-{n}" for n in range(2)]
+    for copy in copies:
+        shutil.copytree(KNOWLEDGE, copy)
+    Assistant(settings.model_copy(update={"knowledge_dir": copies[0]})).knowledge()
+    start = (datetime.now(UTC) + timedelta(days=40)).strftime("%Y-%m-%d 10:00")
+    title = "Open data for municipalities"
+    async with replicas(tmp_path, settings, server, 2, knowledge=copies) as (balancer, _):
+        staff = TelegramUser(server, STAFF_ID, "Tamar", "en")
+        assert "What is the event called?" in (await say(staff, "/newevent")).text
+        kinds = await say(staff, title)
+        assert kinds.text == "What kind of event is it?"
+        zones = await tap(staff, kinds, "Workshop")
+        assert (await tap(staff, zones, "Asia/Tbilisi")).text.startswith("When does it start?")
+        assert (await say(staff, start)).text.startswith("When does it end?")
+        assert (await say(staff, "/skip")).text.startswith("Where does it take place?")
+        assert (await say(staff, "Gori City Hall")).text.startswith("Send the registration")
+        preview = await say(staff, "/skip")
+        assert preview.text.startswith("This is how the event will be shown:")
+        assert title in preview.text and "Gori City Hall" in preview.text
+        assert (await tap(staff, preview, "Publish")).text.startswith(f"Published: {title}.")
+        # Nine updates, alternating: every step reached the replica that had not handled the
+        # step before it, and the dialogue came out whole. The last, Publish, was replica 0's.
+        assert balancer.routed == [0, 1] * 4 + [0]
+        assert list((copies[1] / "records").glob("published/*")) == []  # on replica 0 only
+
+        # Both replicas list it: one published it, the other reloads the stored knowledge
+        # (it looks at the database's version stamp every couple of seconds).
+        reader = TelegramUser(server, 4_300_002, "Levan", "en")
+        listed: set[int] = set()
+        for _attempt in range(20):
+            listing = await say(reader, "/events")
+            if any(title in button["text"] for button in listing.buttons):
+                listed.add(balancer.routed[-1])
+            if listed == {0, 1}:
+                break
+            await asyncio.sleep(0.5)
+        assert listed == {0, 1}
+
+
+async def say(user: TelegramUser, text: str) -> SentMessage:
+    await user.send(text)
+    return await user.reply(timeout=60)
+
+
+async def tap(user: TelegramUser, message: SentMessage, label: str) -> SentMessage:
+    await user.press(message, label)
+    return await user.reply(timeout=60)
+
+
+async def test_a_worker_delivers_for_replicas_that_do_not(
+    tmp_path: Path, settings: Settings, server: FakeTelegram
+) -> None:
+    assistant = Assistant(settings)
+    assistant.knowledge()
+    ids = store_subscribers(assistant.sessions, server, ["en", "ru"] * 10, 710_000)
+    async with replicas(
+        tmp_path, settings, server, 2, worker=True, REFORMBOT_DELIVERY="false"
+    ) as (_balancer, started):
+        staff = TelegramUser(server, STAFF_ID, "Tamar", "en")
+        await compose(staff, {"en": TEXTS["en"]}, "Everyone subscribed")
+        await staff.press((await staff.replies(3))[2], "Send now")
+        assert "is on its way" in (await staff.reply()).text
+        await server.wait_for(lambda: len({m.chat_id for m in server.sent} & set(ids)) == 20, 60)
+        await server.wait_for(lambda: reports(server), 30)
+        worker = started[-1].pid
+    assert senders(assistant.sessions, ids) == Counter({worker: 20})
