@@ -27,7 +27,7 @@ from bot.db import make_engine, make_sessionmaker
 from bot.models import Base
 from bot.settings import Settings
 from bot.users import UserStore
-from tests.conftest import database_env
+from tests.conftest import KNOWLEDGE, database_env
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
@@ -56,6 +56,13 @@ def pre_migration_database(engine: Engine) -> None:
     with engine.begin() as connection:
         command.upgrade(migrate.alembic_config(connection), migrate.BASELINE)
         connection.execute(text(f"DROP TABLE {migrate.VERSION_TABLE}"))
+
+
+@pytest.fixture
+def sqlite_settings(tmp_path: Path) -> Settings:
+    """A SQLite file, whatever the backend: for what only SQLite does."""
+    settings = Settings(data_dir=tmp_path / "sqlite", knowledge_dir=KNOWLEDGE, _env_file=None)
+    return settings.model_copy(update={"database_url": None})
 
 
 @pytest.fixture
@@ -195,10 +202,9 @@ def test_concurrent_upgrades_of_a_fresh_database_migrate_it_once(settings: Setti
 
 
 def test_a_new_sqlite_file_is_opened_while_another_process_writes_to_it(
-    settings: Settings, backend: str
+    sqlite_settings: Settings,
 ) -> None:
-    if backend != "sqlite":
-        pytest.skip("SQLite files only")
+    settings = sqlite_settings
     settings.data_dir.mkdir(parents=True)
     other = sqlite3.connect(
         settings.data_dir / "reformbot.sqlite3", isolation_level=None, check_same_thread=False
@@ -308,11 +314,9 @@ def test_a_failing_migration_leaves_the_database_as_it_was(
 
 
 def test_sqlite_table_copies_keep_the_rows_that_refer_to_the_table(
-    settings: Settings, scripts: Path, backend: str
+    sqlite_settings: Settings, scripts: Path
 ) -> None:
-    if backend != "sqlite":
-        pytest.skip("only SQLite copies a table to alter it")
-    engine = make_engine(settings)
+    engine = make_engine(sqlite_settings)
     users = UserStore(make_sessionmaker(engine))
     users.seen(1, 10, first_name="A", language_code=None, now=NOW)
     assert users.request_reminder(1, "event-1", NOW)
