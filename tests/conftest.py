@@ -33,15 +33,16 @@ class Databases:
     def __init__(self, server_url: str | None) -> None:
         self.server_url = server_url
         self.urls: dict[Path, str] = {}
+        self.prefix = f"{SCHEMA_PREFIX}{os.getpid()}_"
         if server_url:
-            self._drop(f"{SCHEMA_PREFIX}%")  # left by an interrupted run
+            self._drop_abandoned()
 
     def url_for(self, backend: str, data_dir: Path) -> str | None:
         if backend == "sqlite":
             return None
         assert self.server_url, "postgresql needs TEST_DATABASE_URL"
         if data_dir not in self.urls:
-            schema = f"{SCHEMA_PREFIX}{uuid.uuid4().hex[:16]}"
+            schema = f"{self.prefix}{uuid.uuid4().hex[:12]}"
             with self._engine().begin() as connection:
                 connection.execute(text(f'CREATE SCHEMA "{schema}"'))
             url = make_url(self.server_url).update_query_dict(
@@ -52,18 +53,37 @@ class Databases:
 
     def close(self) -> None:
         if self.server_url:
-            self._drop(f"{SCHEMA_PREFIX}%")
+            self._drop(lambda schema: schema.startswith(self.prefix))
+
+    def _drop_abandoned(self) -> None:
+        """Schemas of test runs that were interrupted: their process is gone. Another run
+        on the same server at the same time keeps its own."""
+
+        def abandoned(schema: str) -> bool:
+            pid = schema.removeprefix(SCHEMA_PREFIX).partition("_")[0]
+            if not pid.isdigit():
+                return True
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                return True
+            except PermissionError:
+                return False
+            return False
+
+        self._drop(abandoned)
 
     def _engine(self):  # type: ignore[no-untyped-def]
         return create_engine(self.server_url, isolation_level="AUTOCOMMIT")
 
-    def _drop(self, pattern: str) -> None:
+    def _drop(self, which: Callable[[str], bool]) -> None:
         engine = self._engine()
         with engine.connect() as connection:
             schemas = connection.scalars(
-                text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"), {"p": pattern}
+                text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"),
+                {"p": f"{SCHEMA_PREFIX}%"},
             ).all()
-            for schema in schemas:
+            for schema in filter(which, schemas):
                 connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
 
