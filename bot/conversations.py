@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -70,12 +70,17 @@ class ConversationStore:
     def current(self, name: str, chat_id: int, user_id: int, now: datetime) -> Step | None:
         """The conversation's stored step, unless there is none or it expired."""
         with self.sessions() as session:
-            row = session.get(Conversation, (name, chat_id, user_id))
-            if row is None or row.updated_at < utc(now) - EXPIRY:
-                return None
-            busy = row.busy_until is not None and row.busy_until > utc(now)
-            draft = load_draft(row.draft)
-            return Step(name, chat_id, user_id, row.state, draft, row.version, busy)
+            row = session.get(Conversation, (chat_id, user_id, name))
+            return _step(row, now) if row else None
+
+    def steps(self, chat_id: int, user_id: int, now: datetime) -> dict[str, Step]:
+        """Every dialogue this person is in, by name: one query for all of them."""
+        query = select(Conversation).where(
+            Conversation.chat_id == chat_id, Conversation.user_id == user_id
+        )
+        with self.sessions() as session:
+            found = (_step(row, now) for row in session.scalars(query))
+            return {step.name: step for step in found if step}
 
     def take(self, step: Step, now: datetime) -> bool:
         """Hold ``step`` while it is handled; False if another handler holds it or has moved
@@ -126,7 +131,7 @@ class ConversationStore:
         for _attempt in range(3):
             try:
                 with self.sessions.begin() as session:
-                    row = session.get(Conversation, (name, chat_id, user_id))
+                    row = session.get(Conversation, (chat_id, user_id, name))
                     if row is None:
                         key = {"name": name, "chat_id": chat_id, "user_id": user_id}
                         session.add(Conversation(**key, version=0, **values))
@@ -169,3 +174,12 @@ class ConversationStore:
                 delete(Conversation).where(Conversation.updated_at < utc(now) - EXPIRY)
             )
             return gone.rowcount
+
+
+def _step(row: Conversation, now: datetime) -> Step | None:
+    """The row as a step; None once it expired."""
+    if row.updated_at < utc(now) - EXPIRY:
+        return None
+    busy = row.busy_until is not None and row.busy_until > utc(now)
+    draft = load_draft(row.draft)
+    return Step(row.name, row.chat_id, row.user_id, row.state, draft, row.version, busy)

@@ -244,9 +244,10 @@ class Conversation(Base):
 
     __tablename__ = "conversations"
 
-    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # The person first: every message they send looks up all their dialogues at once.
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
     state: Mapped[int] = mapped_column(Integer)
     draft: Mapped[str] = mapped_column(Text)  # JSON (bot.conversations.dump_draft)
     version: Mapped[int] = mapped_column(Integer, default=0)

@@ -24,13 +24,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.conversations import ConversationStore
 from bot.i18n import translations
 from bot.i18n.formatting import format_number
 from bot.moments import InvalidInput, example_moment, format_moment, parse_moment
 from bot.subscriptions import EVERYONE, TOPICS
 from bot.text.detect import SUPPORTED
-from handlers.conversation import SharedConversation
+from handlers.conversation import Dialogues, SharedConversation
 from handlers.render import LANGUAGE_NAMES
 from handlers.roles import allowed
 from handlers.send import patiently, send_html
@@ -289,7 +288,7 @@ async def use_buttons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _say(update, context, escape(_("Please use the buttons above, or /cancel.")))
 
 
-def conversation(store: ConversationStore) -> SharedConversation:
+def conversation(dialogues: Dialogues) -> SharedConversation:
     def on(pattern: str, callback: Callable[..., Awaitable[int]]) -> CallbackQueryHandler:
         return CallbackQueryHandler(callback, pattern=f"^an:{pattern}")
 
@@ -297,7 +296,7 @@ def conversation(store: ConversationStore) -> SharedConversation:
     return SharedConversation(
         "announce",
         DRAFT,
-        store,
+        dialogues,
         entry_points=[CommandHandler("announce", start)],
         states={
             CHOOSE_LANG: [on("lang:", choose_language)],

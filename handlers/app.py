@@ -49,6 +49,7 @@ from handlers import (
     subscribe,
 )
 from handlers.commands import publish_command_menus
+from handlers.conversation import Dialogues
 from handlers.delivery import TelegramTransport
 from handlers.errors import on_error
 from handlers.services import KEY, Services
@@ -72,14 +73,12 @@ async def _noop(update: Update, _context: object) -> None:
     await update.callback_query.answer()
 
 
-def register(application: Application, conversations: ConversationStore) -> None:
+def register(application: Application, dialogues: Dialogues) -> None:
     add = application.add_handler
     # Subscriptions belong to a person's private chat with the bot, where broadcasts go.
     private = filters.ChatType.PRIVATE
-    add(
-        announce.conversation(conversations)
-    )  # first: while it runs, its steps take the user's input
-    add(newevent.conversation(conversations))  # before /cancel, the catch-all button and ask.ask
+    add(announce.conversation(dialogues))  # first: while it runs, its steps take the user's input
+    add(newevent.conversation(dialogues))  # before /cancel, the catch-all button and ask.ask
     add(CommandHandler("start", start.start))
     add(CommandHandler("help", help.show_help))
     add(CommandHandler("language", language.language))
@@ -163,7 +162,7 @@ def build_application(
         SubscriptionStore(assistant.sessions, settings.default_lang),
         dispatcher,
     )
-    register(application, conversations)
+    register(application, Dialogues(conversations))
     return application
 
 

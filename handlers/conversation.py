@@ -35,26 +35,45 @@ def _wall() -> datetime:
     return datetime.now(UTC)
 
 
+class Dialogues:
+    """The store, and the steps of the person the update being matched comes from, read
+    once for all dialogues: every text message in a private chat could be some dialogue's
+    answer, so each dialogue looks, and one query should serve them all."""
+
+    def __init__(self, store: ConversationStore, clock: Callable[[], datetime] = _wall) -> None:
+        self.store = store
+        self.clock = clock  # real time: drafts expire by it, whatever time tests give events
+        self._update: Update | None = None
+        self._steps: dict[str, Step] = {}
+
+    def of(self, update: Update) -> dict[str, Step]:
+        # Handlers are matched to one update at a time, without awaiting in between.
+        if update is not self._update:
+            chat, user = update.effective_chat.id, update.effective_user.id
+            self._update, self._steps = update, self.store.steps(chat, user, self.clock())
+        return self._steps
+
+
 class SharedConversation(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
     def __init__(
         self,
         name: str,
         draft_key: str,
-        store: ConversationStore,
+        dialogues: Dialogues,
         *,
         entry_points: Sequence[BaseHandler],
         states: dict[int, Sequence[BaseHandler]],
         fallbacks: Sequence[BaseHandler],
-        clock: Callable[[], datetime] = _wall,
     ) -> None:
         super().__init__(self._unused)
         self.name = name
         self.draft_key = draft_key
-        self.store = store
+        self.dialogues = dialogues
+        self.store = dialogues.store
+        self.clock = dialogues.clock
         self.entry_points = list(entry_points)
         self.states = {state: list(handlers) for state, handlers in states.items()}
         self.fallbacks = list(fallbacks)
-        self.clock = clock  # real time: drafts expire by it, whatever time tests give events
         self._all = [*self.entry_points, *self.fallbacks]
         self._all += [h for handlers in self.states.values() for h in handlers]
 
@@ -83,7 +102,7 @@ class SharedConversation(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
         handler, check = self._first(self.entry_points, update)
         if handler:  # starts the dialogue afresh, wherever it stood
             return None, handler, check
-        step = self.store.current(self.name, chat.id, user.id, self.clock())
+        step = self.dialogues.of(update).get(self.name)
         if step is None:
             return None
         if step.busy:  # the previous step is still being handled: decided once it is stored

@@ -29,7 +29,6 @@ from telegram.ext import (
 )
 
 from bot.catalog import card
-from bot.conversations import ConversationStore
 from bot.i18n import translations
 from bot.moments import EXAMPLE_FORMAT, InvalidInput, example_moment, require_future
 from bot.publish import (
@@ -48,7 +47,7 @@ from bot.publish import (
     type_label,
     zone_choices,
 )
-from handlers.conversation import SharedConversation
+from handlers.conversation import Dialogues, SharedConversation
 from handlers.render import card_html
 from handlers.roles import allowed
 from handlers.send import patiently, send_html
@@ -366,7 +365,7 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await patiently(lambda: update.callback_query.answer(_("This button is no longer active.")))
 
 
-def conversation(store: ConversationStore) -> SharedConversation:
+def conversation(dialogues: Dialogues) -> SharedConversation:
     """The /newevent conversation, one per user and private chat."""
     message = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
     text = message & filters.TEXT & ~filters.COMMAND
@@ -382,7 +381,7 @@ def conversation(store: ConversationStore) -> SharedConversation:
     return SharedConversation(
         "newevent",
         DRAFT,
-        store,
+        dialogues,
         entry_points=[CommandHandler("newevent", new_event, filters=message)],
         states={
             TITLE: [typed(TITLE)],

@@ -81,7 +81,7 @@ class Dispatcher:
         self.pacer = Pacer(
             settings.broadcast_rate,
             settings.broadcast_chat_interval,
-            schedule=SharedSchedule(assistant.sessions),
+            SharedSchedule(assistant.sessions),
         )
         self.lease = timedelta(seconds=settings.broadcast_lease_seconds)
         self._planned: tuple[str, float] | None = None  # knowledge version, when

@@ -22,7 +22,8 @@ from typing import Protocol
 
 
 class Schedule(Protocol):
-    """Where slots are booked: this process alone, or every sender of the bot."""
+    """Where slots are booked: for every sender of the bot (bot.broadcast.schedule), or a
+    test's stand-in."""
 
     async def book(self, count: int, gap: float, now: float) -> float:
         """Book ``count`` slots ``gap`` apart, none before ``now``; the first one's time."""
@@ -33,29 +34,13 @@ class Schedule(Protocol):
         ...
 
 
-class LocalSchedule:
-    """The schedule of a process that sends alone."""
-
-    def __init__(self) -> None:
-        self._next = 0.0
-        self._paused_until = 0.0
-
-    async def book(self, count: int, gap: float, now: float) -> float:
-        first = max(now, self._next, self._paused_until)
-        self._next = first + count * gap
-        return first
-
-    async def pause(self, until: float) -> None:
-        self._paused_until = max(self._paused_until, until)
-
-
 class Pacer:
     def __init__(
         self,
         rate: float,
         chat_interval: float,
+        schedule: Schedule,
         *,
-        schedule: Schedule | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
@@ -63,7 +48,7 @@ class Pacer:
             raise ValueError("the rate must be positive")
         self.gap = 1.0 / rate
         self.chat_interval = chat_interval
-        self.schedule = schedule or LocalSchedule()
+        self.schedule = schedule
         self.clock = clock
         self.sleep = sleep
         self._slots: deque[float] = deque()  # booked, not yet used

@@ -525,9 +525,26 @@ class FakeTime:
             self.on_sleep.pop(0)()
 
 
+class LocalSchedule:
+    """The schedule of one sender alone, without a database: the pacer's own logic, tested."""
+
+    def __init__(self) -> None:
+        self._next = 0.0
+        self._paused_until = 0.0
+
+    async def book(self, count: int, gap: float, now: float) -> float:
+        first = max(now, self._next, self._paused_until)
+        self._next = first + count * gap
+        return first
+
+    async def pause(self, until: float) -> None:
+        self._paused_until = max(self._paused_until, until)
+
+
 def pacer(rate: float, chat_interval: float = 0.0) -> tuple[Pacer, FakeTime]:
     time = FakeTime()
-    return Pacer(rate, chat_interval, clock=time.clock, sleep=time.sleep), time
+    pace = Pacer(rate, chat_interval, LocalSchedule(), clock=time.clock, sleep=time.sleep)
+    return pace, time
 
 
 async def test_slots_are_spaced_by_the_rate_without_bursts() -> None:
@@ -583,7 +600,7 @@ async def test_a_pause_that_begins_while_a_turn_waits_holds_that_turn_too() -> N
 
 def test_the_rate_must_be_positive() -> None:
     with pytest.raises(ValueError):
-        Pacer(0, 1.0)
+        Pacer(0, 1.0, LocalSchedule())
 
 
 async def test_senders_sharing_the_schedule_keep_the_rate_together(
@@ -593,7 +610,7 @@ async def test_senders_sharing_the_schedule_keep_the_rate_together(
     never three at once; a flood wait one of them meets holds the others' next bookings."""
     time = FakeTime()
     pacers = [
-        Pacer(20, 0.0, schedule=SharedSchedule(sessions), clock=time.clock, sleep=time.sleep)
+        Pacer(20, 0.0, SharedSchedule(sessions), clock=time.clock, sleep=time.sleep)
         for _ in range(3)
     ]
     firsts = [await p.reserve(4) for p in pacers]

@@ -79,3 +79,17 @@ def test_ending_removes_the_dialogue(store: ConversationStore) -> None:
     store.save("announce", 3, 3, 4, {"texts": {"en": "Hi"}}, NOW)
     store.end("announce", 3, 3)
     assert store.current("announce", 3, 3, NOW) is None
+
+
+def test_all_dialogues_of_a_person_come_in_one_look(store: ConversationStore) -> None:
+    store.begin("announce", 4, 4, NOW)
+    store.save("announce", 4, 4, 1, {}, NOW)
+    store.begin("newevent", 4, 4, NOW)
+    store.begin("newevent", 4, 5, NOW)  # someone else in the same group chat
+    store.begin("announce", 6, 4, NOW - EXPIRY - timedelta(minutes=1))  # long forgotten
+    steps = store.steps(4, 4, NOW)
+    assert {name: (s.state, s.busy) for name, s in steps.items()} == {
+        "announce": (1, False),
+        "newevent": (STARTING, True),
+    }
+    assert store.steps(6, 4, NOW) == {}

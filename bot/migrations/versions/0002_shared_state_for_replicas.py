@@ -33,15 +33,15 @@ def upgrade() -> None:
     )
     op.create_table(
         "conversations",
-        sa.Column("name", sa.String(length=32), nullable=False),
         sa.Column("chat_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("user_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("name", sa.String(length=32), nullable=False),
         sa.Column("state", sa.Integer(), nullable=False),
         sa.Column("draft", sa.Text(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("busy_until", sa.DateTime(), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("name", "chat_id", "user_id"),
+        sa.PrimaryKeyConstraint("chat_id", "user_id", "name"),
     )
     op.create_index("ix_conversations_updated_at", "conversations", ["updated_at"])
     with op.batch_alter_table("announcements") as batch_op:
