@@ -224,6 +224,16 @@ async def fake_server(
 # -- the database ------------------------------------------------------------------------------
 
 
+def announce_now(outbox: Outbox) -> int:
+    """The bench's announcement to every subscriber, due at once."""
+    now = datetime.now(UTC)
+    announcement_id = outbox.create(
+        kind="announcement", texts=TEXTS, fallback_lang="en", topic="all", due_at=now, now=now
+    )
+    assert announcement_id is not None
+    return announcement_id
+
+
 def populate(assistant: Assistant, subscribers: int, now: datetime) -> None:
     """N users, languages in turn, each following ``all``: two bulk inserts."""
     moment = now.replace(tzinfo=None)
@@ -289,16 +299,7 @@ async def broadcast(args: argparse.Namespace, assistant: Assistant) -> dict[str,
         for name in OUTBOX_CALLS:
             if hasattr(dispatcher.outbox, name):
                 times.wrap(dispatcher.outbox, name)
-        now = datetime.now(UTC)
-        announcement_id = dispatcher.outbox.create(
-            kind="announcement",
-            texts=TEXTS,
-            fallback_lang="en",
-            topic="all",
-            due_at=now,
-            now=now,
-        )
-        assert announcement_id is not None
+        announcement_id = announce_now(dispatcher.outbox)
         timeout = 60 + 3 * args.subscribers / args.limit + args.subscribers / 100
         cpu_before, own_before = server_cpu(), time.process_time()
         loop_before = time.thread_time()  # this thread runs the event loop
@@ -501,16 +502,7 @@ async def replica_run(
             async with fake_server(args.server, args.subscribers) as (server_url, fetch, cpu):
                 async with workers(count, url, server_url, directory, args.limit) as started:
                     outbox = Outbox(assistant.sessions, owner="bench")
-                    now = datetime.now(UTC)
-                    announcement_id = outbox.create(
-                        kind="announcement",
-                        texts=TEXTS,
-                        fallback_lang="en",
-                        topic="all",
-                        due_at=now,
-                        now=now,
-                    )
-                    assert announcement_id is not None
+                    announcement_id = announce_now(outbox)
                     timeout = 60 + 3 * args.subscribers / args.limit + args.subscribers / 100
                     cpu_before = [cpu_seconds(p.pid) for p in started]
                     server_before, machine_before = cpu(), machine_cpu()
