@@ -1,14 +1,20 @@
 """Evaluate answers on a question set, against three BM25 baselines measured in the same run.
 
-    uv run python bench/eval.py [QUESTIONS] [--with DIR] [-v]   # default ../shared/eval/dev.jsonl
+    uv run python bench/eval.py [QUESTIONS ...] [--with DIR] [--articles DIR] [-v]
+                                       # default ../shared/eval/dev.jsonl
 
 Questions go through the same code path as ``reformbot ask --json --batch``; each is checked as
 the question-set README describes (bot.answers.checks: language, intent, sources in the top 3,
 facts present, absent strings absent, upcoming count, "I don't know" when unanswerable).
 
-``--with DIR`` adds every ``DIR/*.jsonl`` as distractor articles: the knowledge directory is a
-temporary copy of the configured one (seeds and records) with those files in ``articles/``,
-ingested into a fresh database with a progress bar.
+``--with DIR`` adds every ``DIR/*.jsonl`` as distractor articles and ``--articles DIR`` every
+``DIR/*.md`` (articles written after the fact, with no records or vocabulary for them): the
+knowledge directory is a temporary copy of the configured one (seeds and records) with those
+files in ``articles/``, ingested into a fresh database with a progress bar.
+
+The reply language is detected from each question, as for a user who never chose one (a line's
+``lang`` is what the reply must be in, not a hint); ``--given-lang`` passes it in instead. Rows
+are per reply language and, when the set says (``kind``), per kind of question.
 
 Baselines rank whole articles (title and text), as a search box over the same articles would:
 
@@ -49,16 +55,18 @@ HAYSTACK_PATTERN = re.compile(r"(?u)\b\w\w+\b")
 Ranking = Callable[[str], list[set[str]]]
 
 
-def with_distractors(settings: Settings, corpus: Path) -> Settings:
-    """Settings for a temporary knowledge directory: the configured one plus ``corpus``."""
+def with_articles(settings: Settings, folders: list[tuple[Path, str]]) -> Settings:
+    """Settings for a temporary knowledge directory: the configured one plus, from each
+    (folder, pattern), the matching files in ``articles/``."""
     work = Path(tempfile.mkdtemp(prefix="reformbot-eval-"))
     knowledge = work / "knowledge"
     shutil.copytree(settings.knowledge_dir, knowledge)
-    files = sorted(corpus.glob("*.jsonl"))
-    if not files:
-        raise SystemExit(f"{corpus}: no .jsonl files")
-    for path in files:
-        shutil.copy(path, knowledge / "articles" / path.name)
+    for folder, pattern in folders:
+        files = sorted(folder.glob(pattern))
+        if not files:
+            raise SystemExit(f"{folder}: no {pattern} files")
+        for path in files:
+            shutil.copy(path, knowledge / "articles" / path.name)
     return Settings(data_dir=work / "data", knowledge_dir=knowledge, _env_file=None)
 
 
@@ -116,13 +124,17 @@ def recall(ranked: list[set[str]], expected: list[str], k: int) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("questions", nargs="?", type=Path, default=DEFAULT_QUESTIONS)
+    parser.add_argument("questions", nargs="*", type=Path, default=[DEFAULT_QUESTIONS])
     parser.add_argument("--with", dest="distractors", type=Path, metavar="DIR")
+    parser.add_argument("--articles", type=Path, metavar="DIR", help="add DIR/*.md articles")
+    parser.add_argument("--given-lang", action="store_true", help="pass each line's lang in")
     parser.add_argument("--verbose", "-v", action="store_true", help="show every failed check")
     args = parser.parse_args()
     settings = Settings()
-    if args.distractors:
-        settings = with_distractors(settings, args.distractors)
+    extra = [(args.distractors, "*.jsonl")] if args.distractors else []
+    extra += [(args.articles, "*.md")] if args.articles else []
+    if extra:
+        settings = with_articles(settings, extra)
     assistant = Assistant(settings)
     start = time.perf_counter()
     report = assistant.ingest(show_progress)
@@ -133,17 +145,27 @@ def main() -> int:
         f"{time.perf_counter() - start:.1f} s",
         file=sys.stderr,
     )
-    cases = [json.loads(line) for line in args.questions.read_text().splitlines() if line.strip()]
+    cases = [
+        json.loads(line)
+        for path in args.questions
+        for line in path.read_text().splitlines()
+        if line.strip()
+    ]
+    items = [item for path in args.questions for item in read_batch(path)]
     ranks = baselines(assistant)
     stats: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for case, item in zip(cases, read_batch(args.questions), strict=True):
-        answer = assistant.ask(item["q"], lang=item["lang"], now=item["now"])
+    for case, item in zip(cases, items, strict=True):
+        lang = item["lang"] if args.given_lang else None
+        answer = assistant.ask(item["q"], lang=lang, now=item["now"])
         reply = answer_json(answer, to_plain_text(answer))
         failed = failed_checks(case, reply)
-        for group in (case["lang"], "overall"):
+        groups = [case["lang"], "overall"] + ([f"k:{case['kind']}"] if case.get("kind") else [])
+        lang_right = reply["lang"] == case["lang"]
+        for group in groups:
             row = stats[group]
             row["n"] += 1
             row["passed"] += not failed
+            row["lang_right"] += lang_right
             if case.get("sources"):
                 row["with_sources"] += 1
                 ours = [source_names(s) for s in reply["sources"]]
@@ -156,18 +178,26 @@ def main() -> int:
         if failed and args.verbose:
             print(f"FAIL {case.get('id', case['q'])}: {'; '.join(failed)}", file=sys.stderr)
     columns = ["ours@1", "ours@3"] + [f"{n}@{k}" for n in ranks for k in (1, 3)]
-    print(f"{'group':<10}{'n':>4}{'pass':>7}" + "".join(f"{c:>9}" for c in columns))
-    for group, row in sorted(stats.items(), key=lambda kv: kv[0] == "overall"):
+    print(f"{'group':<18}{'n':>4}{'pass':>7}{'lang':>6}" + "".join(f"{c:>9}" for c in columns))
+    order = {lang: i for i, lang in enumerate(("ka", "uz-Cyrl", "uz-Latn", "el", "en", "ru"))}
+    for group, row in sorted(
+        stats.items(),
+        key=lambda kv: (kv[0] == "overall", kv[0].startswith("k:"), order.get(kv[0], 9), kv[0]),
+    ):
         share = max(row["with_sources"], 1)
         print(
-            f"{group:<10}{int(row['n']):>4}{row['passed'] / row['n']:>7.2f}"
+            f"{group.removeprefix('k:'):<18}{int(row['n']):>4}{row['passed'] / row['n']:>7.2f}"
+            f"{row['lang_right'] / row['n']:>6.2f}"
             + "".join(f"{row[c] / share:>9.2f}" for c in columns)
         )
     o = stats["overall"]
     share = max(o["with_sources"], 1)
     best_baseline = max(o[f"{name}@1"] for name in ranks) / share
+    refused = stats["k:unanswerable"]
+    refused_share = refused["passed"] / refused["n"] if refused["n"] else float("nan")
     print(
-        f"pass_rate={o['passed'] / o['n']:.2f} recall@1={o['ours@1'] / share:.2f} "
+        f"pass_rate={o['passed'] / o['n']:.2f} lang_right={o['lang_right'] / o['n']:.2f} "
+        f"refused={refused_share:.2f} recall@1={o['ours@1'] / share:.2f} "
         f"recall@3={o['ours@3'] / share:.2f} baseline_recall@1={best_baseline:.2f}"
     )
     return 0
