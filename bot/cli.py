@@ -58,7 +58,9 @@ def answer_json(answer: Answer, text: str) -> dict:
     }
 
 
-def _print(answer: Answer, as_json: bool) -> None:
+def _print(answer: Answer, as_json: bool, explain: bool = False) -> None:
+    if explain:
+        print("\n".join(answer.explain), file=sys.stderr)
     text = to_plain_text(answer)
     print(json.dumps(answer_json(answer, text), ensure_ascii=False) if as_json else text)
 
@@ -89,11 +91,12 @@ def cmd_ask(assistant: Assistant, args: argparse.Namespace) -> int:
             answer = assistant.ask(
                 item["q"], lang=item["lang"] or args.lang, now=item["now"] or args.now
             )
-            _print(answer, args.json)
+            _print(answer, args.json, args.explain)
         return 0
     if not args.question:
         raise SystemExit("reformbot ask: give a QUESTION or --batch FILE")
-    _print(assistant.ask(" ".join(args.question), lang=args.lang, now=args.now), args.json)
+    answer = assistant.ask(" ".join(args.question), lang=args.lang, now=args.now)
+    _print(answer, args.json, args.explain)
     return 0
 
 
@@ -291,6 +294,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--lang", type=_lang, help=f"reply language: {', '.join(SUPPORTED)}")
     ask.add_argument("--now", type=_moment, help="answer as of this ISO 8601 time")
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.add_argument(
+        "--explain",
+        action="store_true",
+        help="also print, on standard error, the question's analysis and every decision",
+    )
     ask.add_argument(
         "--batch",
         type=Path,

@@ -13,10 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.text.analyzer import LEXICON_LANG, Word, concept_spans, phrase_stems, rules_for
+from bot.text.analyzer import Word, concept_spans, phrase_stems
 from bot.text.glossary import CONCEPT_PREFIX
-from bot.text.scripts import word_script
-from bot.text.tokenize import words
 
 LEXICON_FILE = Path(__file__).with_name("intents.yaml")
 STRUCTURED = ("trainings", "partners", "events")
@@ -35,9 +33,9 @@ class _Lexicon:
     concepts: dict[str, set[str]]  # intent → concept tokens
     terms: dict[str, set[tuple[str, ...]]]  # intent → stem sequences
     upcoming: set[tuple[str, ...]]  # "upcoming", "next": ask for events on their own
-    when: set[tuple[str, ...]]  # question words are stop words: matched on the words as written
-    how_many: set[tuple[str, ...]]
     event_types: dict[str, set[str]]  # event type → concept tokens
+    # Concepts that say a listed thing happened ("held", "took place"), not which one.
+    happening: set[str]
 
 
 def _stem_terms(by_lang: dict[str, list[str]] | None) -> set[tuple[str, ...]]:
@@ -45,39 +43,15 @@ def _stem_terms(by_lang: dict[str, list[str]] | None) -> set[tuple[str, ...]]:
     return found - {()}
 
 
-def _fold(word: str, lang: str) -> str:
-    rules = rules_for(word_script(word), lang)
-    return rules.fold(word) if rules else word
-
-
 @cache
 def _lexicon() -> _Lexicon:
     data = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
     concepts = {n: {CONCEPT_PREFIX + c for c in data[n].get("concepts", [])} for n in STRUCTURED}
     terms = {n: _stem_terms(data[n].get("terms")) for n in STRUCTURED}
-    when = _surface_phrases(data["events"]["when"])
     types = {t: {CONCEPT_PREFIX + c for c in cs} for t, cs in data["event_types"].items()}
     upcoming = _stem_terms(data["events"]["upcoming"])
-    return _Lexicon(concepts, terms, upcoming, when, _surface_phrases(data["how_many"]), types)
-
-
-def _surface_phrases(by_lang: dict[str, list[str]]) -> set[tuple[str, ...]]:
-    return {
-        tuple(_fold(w, LEXICON_LANG[lang]) for w in words(phrase))
-        for lang, phrases in by_lang.items()
-        for phrase in phrases
-    }
-
-
-def _says(question: str, lang: str, phrases: set[tuple[str, ...]]) -> bool:
-    """Whether the question contains one of the phrases, compared word by word as folded."""
-    folded = [_fold(w, lang) for w in words(question)]
-    return any(tuple(folded[i : i + len(p)]) == p for p in phrases for i in range(len(folded)))
-
-
-def asks_how_many(question: str, lang: str) -> bool:
-    """Whether the question asks for a number ("how many", "сколько", "რამდენი", ...)."""
-    return _says(question, lang, _lexicon().how_many)
+    happening = {CONCEPT_PREFIX + c for c in data["happening"]}
+    return _Lexicon(concepts, terms, upcoming, types, happening)
 
 
 def _term_spans(stems: list[str], terms: set[tuple[str, ...]]) -> list[Span]:
@@ -89,11 +63,15 @@ def _term_spans(stems: list[str], terms: set[tuple[str, ...]]) -> list[Span]:
     ]
 
 
-def detect_intent(question: str, lang: str, found: list[Word]) -> Intent:
-    """The intent of a question, given its text, language and analysed content words."""
+def detect_intent(
+    found: list[Word], *, asks_when: bool = False, window_words: frozenset[int] = frozenset()
+) -> Intent:
+    """The intent of a question, given its analysed content words, whether it asks when (a
+    question word or a time window), and which words name that window (a month, a year)."""
     lexicon = _lexicon()
     stems = [w.stem for w in found]
     concepts = concept_spans(stems)
+    happening = {i for s, e, c in concepts if c in lexicon.happening for i in range(s, e)}
     signals: dict[str, list[Span]] = {}
     for name in STRUCTURED:
         spans = [(s, e) for s, e, c in concepts if c in lexicon.concepts[name]]
@@ -109,7 +87,7 @@ def detect_intent(question: str, lang: str, found: list[Word]) -> Intent:
         triggers = {
             i for s, e in signals.get("events", []) + type_spans + upcoming for i in range(s, e)
         }
-        asks_when = _says(question, lang, lexicon.when)
+        triggers |= happening | window_words
         if upcoming or asks_when or len(triggers) == len(found):
             signals["events"] = signals.get("events", []) + upcoming
         else:
@@ -117,5 +95,14 @@ def detect_intent(question: str, lang: str, found: list[Word]) -> Intent:
     if not signals:
         return Intent("search", frozenset(types), frozenset())
     name = max(STRUCTURED, key=lambda n: (len(signals.get(n, ())), -STRUCTURED.index(n)))
-    spans = signals[name] + type_spans + upcoming
-    return Intent(name, frozenset(types), frozenset(i for s, e in spans for i in range(s, e)))
+    # An events concept that is no event type ("summer school") says which events, not that
+    # events are asked for: it stays a content word and narrows the list.
+    typed = set().union(*lexicon.event_types.values())
+    named = {
+        (s, e)
+        for s, e, c in concepts
+        if name == "events" and c in lexicon.concepts[name] and c not in typed
+    }
+    spans = [span for span in signals[name] if span not in named] + type_spans + upcoming
+    triggers = {i for s, e in spans for i in range(s, e)} | happening | window_words
+    return Intent(name, frozenset(types), frozenset(triggers))

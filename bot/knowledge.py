@@ -24,6 +24,10 @@ from bot.records import ProjectRecord
 from bot.search.index import SearchIndex
 from bot.search.spelling import Spelling
 from bot.search.store import IndexStore
+from bot.text.analyzer import analyze_word
+from bot.text.glossary import CONCEPT_PREFIX
+from bot.text.romanized import NativeVocabulary, sound_key
+from bot.text.translit import KEY_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +60,7 @@ class KnowledgeBase:
     index: SearchIndex
     spelling: Spelling
     articles_by_file: dict[str, list[ArticleInfo]] = field(init=False)
+    _native: dict[str, NativeVocabulary] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.articles_by_file = {}
@@ -71,6 +76,27 @@ class KnowledgeBase:
 
     def articles_of(self, record: ProjectRecord) -> list[ArticleInfo]:
         return [a for name in record.source for a in self.articles_by_file.get(name, [])]
+
+    def native_vocabulary(self, lang: str) -> NativeVocabulary:
+        """The stems of ``lang``'s script (ka, ru, el) by sound, for questions typed in Latin
+        letters; built on first use, since most knowledge is never asked about that way."""
+        if lang not in self._native:
+            doc_freq = np.diff(self.index.matrix.indptr)
+            stems = (
+                (t, float(doc_freq[i]))
+                for i, t in enumerate(self.index.terms)
+                if t[:1] not in (KEY_PREFIX, CONCEPT_PREFIX)
+            )
+            self._native[lang] = NativeVocabulary.build(lang, stems)
+        return self._native[lang]
+
+    def known_native(self, lang: str, native_word: str) -> bool:
+        """Whether a word spelt in ``lang``'s script sounds like a stem the knowledge has."""
+        word = analyze_word(native_word, lang)
+        if word is None:
+            return False
+        vocabulary = self.native_vocabulary(lang)
+        return word.stem in vocabulary or sound_key(word.stem, lang) in vocabulary.key_set
 
     def in_records(self, token: str) -> bool:
         """Whether some record has ``token``: records are the last documents of the index."""

@@ -7,10 +7,10 @@ best matches their question, unabridged, in the article's own language, with its
 from __future__ import annotations
 
 from bot.answers import Section
-from bot.answers.query import analyse_question
+from bot.answers.compose import understand
 from bot.answers.quotes import source_section
 from bot.knowledge import KnowledgeBase
-from bot.text.detect import detect_language
+from bot.text.detect import detect
 
 
 def full_passage(
@@ -20,9 +20,7 @@ def full_passage(
     article = next((a for a in kb.articles if a.path == article_path), None)
     if article is None or not article.passages:
         return None
-    query = analyse_question(
-        question, detect_language(question, reader_lang), kb.index, kb.spelling
-    )
+    query = understand(kb, question, detect(question, reader_lang, known=kb.known_native))
     scores = kb.index.scores(query.tokens)
     best = max(article.passages, key=lambda doc: scores[doc])
     return [

@@ -106,12 +106,20 @@ class Assistant:
         return True
 
     def ask(
-        self, question: str, *, lang: str | None = None, now: datetime | None = None
+        self,
+        question: str,
+        *,
+        lang: str | None = None,
+        now: datetime | None = None,
+        fallback_lang: str | None = None,
     ) -> Answer:
+        """Answer in ``lang`` when the person chose one; else in the question's language, or
+        ``fallback_lang`` (their app's) when the question is too short to tell."""
         return answer_question(
             self.knowledge(),
             question,
             lang=lang,
             now=now or datetime.now(UTC),
             default_lang=self.settings.default_lang,
+            fallback_lang=fallback_lang,
         )

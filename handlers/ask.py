@@ -20,14 +20,17 @@ EVENT_BUTTONS = 5
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer a question in the user's chosen language, or else in the question's own."""
+    """Answer a question in the user's chosen language, else the question's own, else the
+    language of their Telegram app."""
     svc = services(context)
     chat_id = update.effective_chat.id
-    _lang, chosen = user_languages(update, context)  # stores the user: votes need an owner
+    # Stores the user (votes need an owner); their app's language answers a question too short
+    # to tell its own.
+    usual, chosen = user_languages(update, context)
     question = update.effective_message.text[:MAX_QUESTION]
     await patiently(lambda: context.bot.send_chat_action(chat_id, ChatAction.TYPING))
     now = svc.clock()
-    answer = svc.assistant.ask(question, lang=chosen, now=now)
+    answer = svc.assistant.ask(question, lang=chosen, now=now, fallback_lang=usual)
     exchange_id = svc.users.record_exchange(update.effective_user.id, question, answer, now)
     readable = answer.answered and bool(answer.sources)
     events = answer.events[:EVENT_BUTTONS]

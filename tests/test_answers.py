@@ -120,10 +120,43 @@ def test_off_topic_questions_get_i_dont_know(assistant: Assistant, question: str
 
 
 def test_i_dont_know_is_in_the_reply_language_with_suggestions(assistant: Assistant) -> None:
-    answer = assistant.ask("Какая погода будет завтра в Москве?")
+    answer = assistant.ask("Какая погода будет завтра?")
     text = to_plain_text(answer)
     assert text.startswith("Извините, я не знаю ответа")
     assert "Можно спросить, например:" in text
+    assert len([s for s in answer.sections if s.kind == "item"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        ("Какая погода будет завтра в Москве?", "У меня нет ничего о Москве."),
+        ("What trainings were held in Kutaisi?", "I have nothing about Kutaisi."),
+    ],
+)
+def test_a_name_the_knowledge_never_mentions_is_named_in_the_refusal(
+    assistant: Assistant, question: str, opening: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.answered
+    assert to_plain_text(answer).startswith(opening)
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "opening"),
+    [
+        ("hi!", "en", "Hello!"),
+        ("спасибо большое", "ru", "Пожалуйста!"),
+        ("gamarjoba", "ka", "გამარჯობა!"),
+    ],
+)
+def test_greetings_and_thanks_get_a_short_reply_and_a_hint(
+    assistant: Assistant, question: str, lang: str, opening: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.lang == lang and not answer.answered
+    text = to_plain_text(answer)
+    assert text.startswith(opening)
     assert len([s for s in answer.sections if s.kind == "item"]) == 3
 
 

@@ -44,3 +44,5 @@ class Answer:
     sections: list[Section] = field(default_factory=list)
     sources: list[SourceRef] = field(default_factory=list)
     events: list[EventRef] = field(default_factory=list)
+    # How the answer was reached, step by step (``reformbot ask --explain``); not for users.
+    explain: list[str] = field(default_factory=list)

@@ -8,17 +8,17 @@ the best document covers enough of the question; otherwise the honest answer is 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.answers import Answer, EventRef, Section, SourceRef
 from bot.answers.items import record_details, record_item
 from bot.answers.query import Query, analyse_question
-from bot.answers.quotes import quote_section, source_section
+from bot.answers.quotes import in_reader_script, quote_section, source_section
 from bot.answers.roles import fills_role
 from bot.i18n import translations
 from bot.knowledge import ArticleInfo, KnowledgeBase
 from bot.records import ProjectRecord
-from bot.text.detect import detect_language
+from bot.text.detect import Detection, detect
 from bot.text.glossary import CONCEPT_PREFIX
 
 # Share of the question's (idf-weighted) words the best document must contain to be an answer.
@@ -32,24 +32,108 @@ MAX_RECENT = 5
 MAX_LISTED = 8
 MAX_SOURCES = 5
 SEARCH_DEPTH = 50
+# How far down the ranking an answer may be found when better-ranked documents do not cover
+# the question (they share common words, not its names).
+COVERING_DEPTH = 5
 # The quote is cut from the best sentences of this many of the top article's best passages.
 QUOTED_PASSAGES = 3
 
 
+def understand(
+    kb: KnowledgeBase, question: str, detection: Detection, now: datetime | None = None
+) -> Query:
+    """The question's one analysis against this knowledge (its index, spelling, stems)."""
+    base = detection.lang.split("-")[0]
+    native = kb.native_vocabulary(base) if detection.romanized else None
+    return analyse_question(
+        question,
+        detection.lang,
+        kb.index,
+        kb.spelling,
+        romanized=detection.romanized,
+        native=native,
+        now=now,
+    )
+
+
+def reply_language(
+    detection: Detection, chosen: str | None, fallback: str | None, default: str
+) -> str:
+    """The language chosen with /language; else the question's, when recognised with
+    confidence; else the person's app language; else the question's best guess, or the
+    default when the question says nothing at all ("GIZ?", "2021")."""
+    if chosen:
+        return chosen
+    if detection.confident or (fallback is None and detection.confidence > 0):
+        return detection.lang
+    return fallback or default
+
+
 def answer_question(
-    kb: KnowledgeBase, question: str, *, lang: str | None, now: datetime, default_lang: str
+    kb: KnowledgeBase,
+    question: str,
+    *,
+    lang: str | None,
+    now: datetime,
+    default_lang: str,
+    fallback_lang: str | None = None,
 ) -> Answer:
-    """The whole answer to one question, in ``lang`` or the question's own language."""
-    question_lang = detect_language(question, default_lang)
-    reply_lang = lang or question_lang
-    query = analyse_question(question, question_lang, kb.index, kb.spelling)
+    """The whole answer to one question, in ``lang`` (chosen), else the question's own
+    language, else ``fallback_lang`` (what is known of the asker), else ``default_lang``."""
+    detection = detect(question, default_lang, known=kb.known_native)
+    reply_lang = reply_language(detection, lang, fallback_lang, default_lang)
+    query = understand(kb, question, detection, now)
+    trace = [
+        f"language: {detection.lang} (confidence {detection.confidence:.2f}"
+        f"{', typed in Latin letters' if detection.romanized else ''}) → reply in {reply_lang}",
+        *explain_query(query),
+    ]
+    answer = _answer(kb, query, reply_lang, now, trace)
+    answer.explain = trace
+    return answer
+
+
+def explain_query(query: Query) -> list[str]:
+    """The analysis, line by line, as ``reformbot ask --explain`` prints it."""
+    lines = []
+    if query.romanized:
+        lines.append(f"read as: {query.analysed_text}")
+    words = ", ".join(
+        f"{w.surface}→{'/'.join(t)}" for w, t in zip(query.words, query.word_tokens, strict=True)
+    )
+    lines.append(f"words: {words or '(none)'}")
+    if query.respelt:
+        lines.append(
+            "matched by sound: " + ", ".join(f"{a}→{b}" for a, b in query.respelt.items())
+        )
+    names = [query.words[i].surface for i in query.names]
+    lines.append(f"names: {', '.join(names) or '-'}; asks: {', '.join(sorted(query.asks)) or '-'}")
+    if query.window:
+        lines.append(f"time window: {query.window.start:%Y-%m-%d} – {query.window.end:%Y-%m-%d}")
+    intent = query.intent
+    types = ", ".join(sorted(intent.event_types)) or "-"
+    lines.append(
+        f"intent: {intent.name} (event types: {types}); smalltalk: {query.smalltalk or '-'}"
+    )
+    return lines
+
+
+def _answer(kb: KnowledgeBase, query: Query, lang: str, now: datetime, trace: list[str]) -> Answer:
+    if query.smalltalk:
+        trace.append(f"decision: {query.smalltalk}, not a question")
+        return smalltalk(lang, query.smalltalk)
+    unknown = query.unknown_names(kb.index)
+    if unknown:
+        trace.append(f"decision: refused, no document names {', '.join(unknown)}")
+        return nothing_about(kb, query, lang, unknown)
     if not query.words or not _about_the_domain(kb, query):
-        return dont_know(reply_lang)
+        trace.append("decision: refused, no word of the domain (glossary or records)")
+        return dont_know(lang)
     if query.intent.name != "search":
-        listed = _structured(kb, query, reply_lang, now)
+        listed = _structured(kb, query, lang, now, trace)
         if listed is not None:
             return listed
-    return _search(kb, query, reply_lang)
+    return _search(kb, query, lang, trace)
 
 
 def _about_the_domain(kb: KnowledgeBase, query: Query) -> bool:
@@ -64,19 +148,63 @@ def _about_the_domain(kb: KnowledgeBase, query: Query) -> bool:
     )
 
 
-def dont_know(lang: str) -> Answer:
-    """ "I don't know" with examples of what can be asked, all in the reply language."""
+def _suggestions(lang: str) -> list[Section]:
     _ = translations(lang).gettext
     suggestions = (
         _("Which workshops are coming up?"),
         _("What trainings were held for municipal employees?"),
         _("Which international organisations are partners?"),
     )
-    sections = [
-        Section("text", _("Sorry, I don't know the answer to that.")),
-        Section("text", _("You could ask, for example:")),
-        *(Section("item", s) for s in suggestions),
+    return [Section("text", _("You could ask, for example:"))] + [
+        Section("item", s) for s in suggestions
     ]
+
+
+def dont_know(lang: str) -> Answer:
+    """ "I don't know" with examples of what can be asked, all in the reply language."""
+    _ = translations(lang).gettext
+    sections = [Section("text", _("Sorry, I don't know the answer to that.")), *_suggestions(lang)]
+    return Answer(lang, "unknown", answered=False, sections=sections)
+
+
+def smalltalk(lang: str, kind: str) -> Answer:
+    """A greeting or thanks answered in kind, with a hint of what to ask."""
+    _ = translations(lang).gettext
+    if kind == "thanks":
+        opening = _("You're welcome! Ask me anything else about trainings, partners or workshops.")
+    else:
+        opening = _(
+            "Hello! I answer questions about public-sector reform programmes: trainings, "
+            "partner organisations and upcoming workshops."
+        )
+    return Answer(
+        lang, "unknown", answered=False, sections=[Section("text", opening), *_suggestions(lang)]
+    )
+
+
+def nothing_about(kb: KnowledgeBase, query: Query, lang: str, names: list[str]) -> Answer:
+    """An honest refusal naming what the knowledge never mentions, and what it has nearby:
+    the articles the rest of the question finds."""
+    _ = translations(lang).gettext
+    text = _("I have nothing about {names}.").format(names=", ".join(names))
+    sections = [Section("text", text)]
+    missing = set(names)
+    rest = [
+        t
+        for w, ts in zip(query.words, query.word_tokens, strict=True)
+        if w.surface not in missing
+        for t in ts
+    ]
+    nearby = _unique(
+        kb.passages[doc].article
+        for doc, _s in kb.index.top(rest, SEARCH_DEPTH)
+        if kb.record_at(doc) is None
+    )[:3]
+    if nearby:
+        sections.append(Section("text", _("Nearby, I know about:")))
+        sections += [Section("item", in_reader_script(a.title, a.lang, lang)) for a in nearby]
+    else:
+        sections += _suggestions(lang)
     return Answer(lang, "unknown", answered=False, sections=sections)
 
 
@@ -131,18 +259,28 @@ def _relevant(kb: KnowledgeBase, query: Query, numbers: list[int]) -> list[tuple
     return sorted(kept, key=lambda ns: -ns[1])
 
 
-def _structured(kb: KnowledgeBase, query: Query, lang: str, now: datetime) -> Answer | None:
+def _structured(
+    kb: KnowledgeBase, query: Query, lang: str, now: datetime, trace: list[str]
+) -> Answer | None:
     relevant = _relevant(kb, query, _candidates(kb, query)) or (
         query.intent.name == "events" and _relevant(kb, query, _candidates(kb, query, typed=False))
     )
     if not relevant:
+        trace.append(f"records: none of the {query.intent.name} matches; searching articles")
         return None
+    better = _better_article(kb, query, [kb.records[n] for n, _s in relevant])
+    if better is not None:
+        trace.append(f"records: {better.path} answers better than the records; searching")
+        return None
+    trace.append(
+        "records: " + ", ".join(f"{kb.records[n].id} {s:.2f}" for n, s in relevant[:MAX_LISTED])
+    )
     _ = translations(lang).gettext
     intent = query.intent.name
     records = [(kb.records[n], s) for n, s in relevant]
     answer = Answer(lang, intent, answered=True)
     if intent == "events":
-        shown = _list_events(answer, records, now, specific=bool(query.content_tokens()))
+        shown = _list_events(answer, records, now, query)
     else:
         heading = _("Trainings") if intent == "trainings" else _("Partner organisations")
         if not query.content_tokens():
@@ -156,15 +294,58 @@ def _structured(kb: KnowledgeBase, query: Query, lang: str, now: datetime) -> An
     return answer
 
 
+def _better_article(
+    kb: KnowledgeBase, query: Query, records: list[ProjectRecord]
+) -> ArticleInfo | None:
+    """An article no listed record comes from whose best passage covers more of the question
+    than any listed record does: records add structure, but a new article staff dropped in,
+    which no record describes yet, answers what it says better than older records."""
+    content = query.content_tokens()
+    if not content:
+        return None
+    cited = {a.path for r in records for a in kb.articles_of(r)}
+    record_docs = {kb.record_doc(kb.records.index(r)) for r in records}
+    best_record = max(query.coverage(kb.index, d)[0] for d in record_docs)
+    for doc, _score in kb.index.top(query.tokens, SEARCH_DEPTH):
+        if kb.record_at(doc) is not None:
+            continue
+        article = kb.passages[doc].article
+        if article.path in cited:
+            return None
+        share = query.coverage(kb.index, doc)[0]
+        if _covers(kb, query, doc) and share > best_record + 0.1:
+            return article
+        return None
+    return None
+
+
 def _list_events(
-    answer: Answer, records: list[tuple[ProjectRecord, float]], now: datetime, *, specific: bool
+    answer: Answer, records: list[tuple[ProjectRecord, float]], now: datetime, query: Query
 ) -> list[tuple[ProjectRecord, float]]:
-    """Upcoming events soonest first; when none is, say so and name the most recent ones (and,
-    for a question about particular events, those whose date the articles do not give)."""
+    """Upcoming events soonest first (within the question's time window, if it names one);
+    when none is, say so and name the most recent ones (and, for a question about particular
+    events, those whose date the articles do not give)."""
     _ = translations(answer.lang).gettext
     lang = answer.lang
+    specific = bool(query.content_tokens())
     dated = [(r, r.start.value, s) for r, s in records if r.start]
+    window = query.window
+    if window is not None:
+        inside = [d for d in dated if _overlaps(d[0], window.start, window.end)]
+        if not inside:
+            answer.sections.append(Section("heading", _("Nothing is scheduled for that time.")))
+            later = sorted((d for d in dated if d[1] >= now), key=lambda d: d[1])[:MAX_UPCOMING]
+            if later:
+                answer.sections.append(Section("text", _("Coming up:")))
+                answer.events = [EventRef(r.id, r.name[lang], t.isoformat()) for r, t, _ in later]
+            shown = [(r, s) for r, _t, s in later]
+            answer.sections += [record_item(r, lang, summary=False) for r, _s in shown]
+            return shown
+        dated = inside
+        now = min(now, window.start)
     upcoming = sorted((d for d in dated if d[1] >= now), key=lambda d: d[1])[:MAX_UPCOMING]
+    if window is not None and not upcoming:
+        upcoming = sorted(dated, key=lambda d: d[1])[:MAX_UPCOMING]
     if upcoming:
         answer.sections.append(Section("heading", _("Upcoming events")))
         answer.events = [
@@ -179,6 +360,23 @@ def _list_events(
             answer.sections.append(Section("text", _("The most recent ones were:")))
     answer.sections += [record_item(r, lang, summary=False) for r, _s in shown]
     return shown
+
+
+def _overlaps(record: ProjectRecord, start: datetime, end: datetime) -> bool:
+    """Whether the record's time (from its start to its end, or to the end of the day, month
+    or year its start is known to) meets [start, end)."""
+    begin = record.start.value
+    finish = record.end.value if record.end else _end_of(record)
+    return begin < end and finish > start
+
+
+def _end_of(record: ProjectRecord) -> datetime:
+    begin, precision = record.start.value, record.start.precision
+    if precision == "year":
+        return begin.replace(year=begin.year + 1)
+    if precision == "month":
+        return (begin + timedelta(days=32)).replace(day=1)
+    return begin + timedelta(days=1)
 
 
 def _newest_first(record_score: tuple[ProjectRecord, float]) -> tuple[bool, float]:
@@ -245,10 +443,38 @@ def _lead_record(
     return max(leads, key=lambda t: t[:2])[2] if leads else None
 
 
-def _search(kb: KnowledgeBase, query: Query, lang: str) -> Answer:
+def _covers(kb: KnowledgeBase, query: Query, doc: int) -> bool:
+    """Whether ``doc`` answers the question; a passage in another language than the question
+    is judged on the words the two languages can share (concepts, names, numbers)."""
+    record = kb.record_at(doc)
+    foreign = record is None and _base(kb.passages[doc].article.lang) != _base(query.lang)
+    return query.covered_by(kb.index, doc, MIN_COVERAGE, foreign=foreign)
+
+
+def _base(lang: str) -> str:
+    return lang.split("-")[0]
+
+
+def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Answer:
     hits = kb.index.top(query.tokens, SEARCH_DEPTH)
-    if not hits or not query.covered_by(kb.index, hits[0][0], MIN_COVERAGE):
+    for doc, score in hits[:5]:
+        share, count = query.coverage(kb.index, doc)
+        record = kb.record_at(doc)
+        name = record.id if record else kb.passages[doc].article.path
+        trace.append(f"candidate: {name} score {score:.2f} covers {share:.2f} ({count} words)")
+    # Only among the close runners-up: further down, a document that happens to contain the
+    # question's few shared words (a law naming the prime minister) is no answer to it.
+    top = hits[0][1] if hits else 0.0
+    near = [(d, s) for d, s in hits[:COVERING_DEPTH] if s >= RELATIVE_RELEVANCE * top]
+    covering = [(doc, score) for doc, score in near if _covers(kb, query, doc)]
+    if not covering:
+        trace.append(
+            f"decision: refused, no match covers {MIN_COVERAGE} of the question (of its words"
+            " another language shares, for a document in another language) and all its names"
+        )
         return dont_know(lang)
+    # The best-ranked document that answers leads; those that merely share words follow it.
+    hits = covering + [h for h in hits if h not in covering]
     ranked = _rank_articles(kb, hits)
     if not ranked:
         return dont_know(lang)

@@ -1,15 +1,21 @@
-"""A question, analysed once: its words, their tokens, and how much of it a document covers."""
+"""A question, analysed once: its words, their tokens, what it asks for and for when, and how
+much of it a document covers. Every later stage reads this instead of re-reading the text."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
+from bot.answers.asks import Window, answer_types, asking_words, time_window, window_words
 from bot.answers.roles import role_asked
-from bot.intent import Intent, asks_how_many, detect_intent
+from bot.intent import Intent, detect_intent
 from bot.search.index import SearchIndex
 from bot.search.spelling import Spelling
 from bot.text.analyzer import Word, concept_spans, content_words, default_glossary
+from bot.text.glossary import CONCEPT_PREFIX
+from bot.text.romanized import NativeVocabulary, native_stop_keys, sound_key, to_native_text
 from bot.text.scripts import Script, word_script
+from bot.text.smalltalk import smalltalk_kind
 
 
 @dataclass(frozen=True)
@@ -21,10 +27,21 @@ class Query:
     # multi-word glossary term, that term's concept ("prime minister" is not "minister").
     match_tokens: list[frozenset[str]]
     intent: Intent
-    asks_how_many: bool
+    # What kind of answer is asked for: person, date, place, number, link (bot.answers.asks).
+    asks: frozenset[str] = frozenset()
     # Record fields asked for ("who organises" → organiser), and the words that asked.
     roles: frozenset[str] = frozenset()
     role_words: frozenset[int] = frozenset()
+    window: Window | None = None  # the span of time asked about ("in December", "next week")
+    smalltalk: str | None = None  # "greeting" or "thanks": not a question at all
+    romanized: bool = False  # typed in Latin letters, read in its own script
+    analysed_text: str = ""  # the text as analysed (in its own script when romanised)
+    respelt: dict[str, str] = field(default_factory=dict)  # typed stem → the knowledge's
+    lang: str = "en"  # the question's language
+
+    @property
+    def asks_how_many(self) -> bool:
+        return "number" in self.asks
 
     @property
     def tokens(self) -> list[str]:
@@ -41,14 +58,33 @@ class Query:
         keep = [i for i in range(len(self.words)) if i not in self.intent.trigger_words]
         return sorted({t for i in keep for t in self.word_tokens[i]})
 
-    def covered_by(self, index: SearchIndex, doc: int, min_share: float) -> bool:
+    def portable(self) -> frozenset[int]:
+        """Words that can be found in a document of another language: those with a glossary
+        concept, numbers, and names (whose cross-script keys match). A Russian question about
+        an English article shares only these with it, so its coverage is counted over them."""
+        return frozenset(
+            i
+            for i, w in enumerate(self.words)
+            if w.stem.isdigit()
+            or any(t.startswith(CONCEPT_PREFIX) for t in self.word_tokens[i])
+            or i in self.names
+        )
+
+    def covered_by(
+        self, index: SearchIndex, doc: int, min_share: float, *, foreign: bool = False
+    ) -> bool:
         """Whether ``doc`` contains enough of the question to answer it.
 
         A long document matching one word scores well in BM25 but covers little of the
         question; this is what separates an answer from a coincidence. Enough means at least
         ``min_share`` of the idf-weighted words and, for questions of several words, two words.
         """
-        share, count = self.coverage(index, doc)
+        skip = frozenset(range(len(self.words))) - self.portable() if foreign else frozenset()
+        if foreign and len(skip) == len(self.words):
+            return False
+        share, count = self.coverage(index, doc, skip)
+        # Two words at least, even when only one of them could cross languages: "the weather
+        # in Paris" shares just "Paris" with an article that mentions Paris.
         enough = share >= min_share and count >= min(2, len(self.words))
         return enough and self.names_in(index, doc)
 
@@ -61,7 +97,7 @@ class Query:
         """Words that name something: capitalised mid-sentence, acronyms, or places in the
         glossary (Georgian has no capitals). A document that lacks one is about something else
         ("the prime minister of Greece" is not France's)."""
-        opening = self.text.lstrip()
+        opening = (self.analysed_text or self.text).lstrip()
         places = default_glossary().names
         return [
             i
@@ -100,6 +136,20 @@ class Query:
     def _concepts(self) -> list[str]:
         return [c for _, _, c in concept_spans([w.stem for w in self.words])]
 
+    def unknown_names(self, index: SearchIndex) -> list[str]:
+        """Names the question uses that no document of the knowledge has, as typed; adjacent
+        ones together ("Asian Development Bank")."""
+        unknown = [
+            i for i in self.names if not any(t in index.vocabulary for t in self.match_tokens[i])
+        ]
+        groups: list[list[int]] = []
+        for i in unknown:
+            if groups and groups[-1][-1] == i - 1:
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        return [" ".join(self.words[i].surface for i in group) for group in groups]
+
 
 def _spelt(words: list[Word], index: SearchIndex, spelling: Spelling) -> list[Word]:
     """Latin-script words the index has never seen, replaced by the closest word it has."""
@@ -111,21 +161,61 @@ def _spelt(words: list[Word], index: SearchIndex, spelling: Spelling) -> list[Wo
     ]
 
 
+def _respelt(words: list[Word], native: NativeVocabulary) -> tuple[list[Word], dict[str, str]]:
+    """Words of a romanised question whose stem the knowledge lacks, replaced by the known
+    stem that sounds the same (ტრენინგ for the თრენინგ a table spells "trening" with)."""
+    out, changed = [], {}
+    stops = native_stop_keys(native.lang)
+    for word in words:
+        if sound_key(word.stem, native.lang) in stops and word.stem not in native:
+            continue  # a stop word typed another way ("skolko" for сколько)
+        if word_script(word.surface) is Script.LATIN or word.stem in native:
+            out.append(word)
+            continue
+        known = native.match(word.stem)
+        if known is None or known == word.stem:
+            out.append(word)
+            continue
+        changed[word.stem] = known
+        out.append(Word(word.surface, known, (known, *word.tokens[1:])))
+    return out, changed
+
+
 def analyse_question(
-    text: str, lang: str, index: SearchIndex | None = None, spelling: Spelling | None = None
+    text: str,
+    lang: str,
+    index: SearchIndex | None = None,
+    spelling: Spelling | None = None,
+    *,
+    romanized: bool = False,
+    native: NativeVocabulary | None = None,
+    now: datetime | None = None,
 ) -> Query:
     """The question's analysis; with an index and its spelling, misspelt words are corrected
-    first, so the intent and concepts of "trainigs" are those of "trainings"."""
-    words = content_words(text, lang)
-    if index is not None and spelling is not None:
+    first, so the intent and concepts of "trainigs" are those of "trainings". A romanised
+    question (``romanized``: Georgian, Russian or Greek in Latin letters) is spelt in its own
+    script first and its stems matched by sound to those of ``native``."""
+    base = lang.split("-")[0]
+    analysed = to_native_text(text, base) if romanized else text
+    smalltalk = smalltalk_kind(text, lang, romanized=romanized)
+    fillers = asking_words(analysed, lang)
+    words = [w for i, w in enumerate(content_words(analysed, lang)) if w.surface not in fillers]
+    respelt: dict[str, str] = {}
+    if romanized and native is not None:
+        words, respelt = _respelt(words, native)
+    elif index is not None and spelling is not None:
         words = _spelt(words, index, spelling)
+    asks = answer_types(analysed, lang)
+    window = time_window(analysed, lang, words, now) if now is not None else None
     spans = concept_spans([w.stem for w in words])
     word_tokens = [
         frozenset(w.tokens) | {c for s, e, c in spans if s <= i < e} for i, w in enumerate(words)
     ]
     phrases = [{c for s, e, c in spans if s <= i < e and e - s > 1} for i in range(len(words))]
     match_tokens = [frozenset(p) if p else t for p, t in zip(phrases, word_tokens, strict=True)]
-    intent = detect_intent(text, lang, words)
+    # "When/where are the workshops?" lists the workshops, which carry dates and places.
+    when = bool(asks & {"date", "place"}) or window is not None
+    intent = detect_intent(words, asks_when=when, window_words=window_words(words))
     roles = {i: role for i, w in enumerate(words) if (role := role_asked(w.surface, lang))}
     return Query(
         text,
@@ -133,7 +223,13 @@ def analyse_question(
         word_tokens,
         match_tokens,
         intent,
-        asks_how_many(text, lang),
+        asks,
         frozenset(roles.values()),
         frozenset(roles),
+        window,
+        smalltalk,
+        romanized,
+        analysed,
+        respelt,
+        lang,
     )

@@ -15,15 +15,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
 
+from babel import Locale
+from babel.dates import get_month_names
+
 from bot.text import el, en, ka, ru, uz
-from bot.text.glossary import GLOSSARY_FILE, Glossary, load_glossary
+from bot.text.glossary import LEXICON_FILES, Glossary, load_glossary
 from bot.text.scripts import Script, word_script
 from bot.text.tokenize import normalize, words
 from bot.text.translit import name_key
 
 # Bump when a change to analysis or to passage cutting changes what is stored for unchanged
 # files: every file is then re-read on the next ingest. The glossary's hash is part of it.
-ANALYSIS_VERSION = "4+glossary:" + hashlib.sha256(GLOSSARY_FILE.read_bytes()).hexdigest()[:12]
+_LEXICON_HASH = hashlib.sha256(b"".join(p.read_bytes() for p in LEXICON_FILES)).hexdigest()
+ANALYSIS_VERSION = "5+glossary:" + _LEXICON_HASH[:12]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +104,34 @@ LEXICON_LANG = {"en": "en", "ka": "ka", "ru": "ru", "uz": "uz-Latn", "el": "el"}
 
 
 def phrase_stems(phrase: str, lexicon_lang: str) -> tuple[str, ...]:
-    """The stems of a lexicon term, analysed like any text of its language."""
-    return tuple(w.stem for w in content_words(phrase, LEXICON_LANG[lexicon_lang]))
+    """The stems of a lexicon term, analysed like any text of its language.
+
+    A term of several words must keep at least two of them: "sign up" or "work with" would
+    otherwise become the single common word "sign" or "work" once stop words are dropped, and
+    every question using that word would carry the term's meaning. Such a term is refused when
+    the lexicon is loaded, not found wrong later in a conversation."""
+    stems = tuple(w.stem for w in content_words(phrase, LEXICON_LANG[lexicon_lang]))
+    if len(stems) == 1 and len(phrase.split()) > 1:
+        raise ValueError(
+            f"lexicon term {phrase!r} ({lexicon_lang}) collapses to the one word {stems[0]!r}"
+        )
+    return stems
+
+
+def month_concepts() -> dict[str, dict[str, list[str]]]:
+    """``month_1`` … ``month_12`` in every lexicon language, from CLDR: "December",
+    "დეკემბერი", "декабря" and "Δεκεμβρίου" are one concept, so dates match across languages."""
+    concepts: dict[str, dict[str, list[str]]] = {}
+    for lang, tag in LEXICON_LANG.items():
+        locale = Locale.parse(tag, sep="-")
+        for context in ("format", "stand-alone"):
+            for number, name in get_month_names("wide", context, locale).items():
+                terms = concepts.setdefault(f"month_{number}", {}).setdefault(lang, [])
+                if name.lower() not in terms:
+                    terms.append(name.lower())
+    return concepts
 
 
 @lru_cache(maxsize=1)
 def default_glossary() -> Glossary:
-    return load_glossary(phrase_stems)
+    return load_glossary(phrase_stems, extra=month_concepts())

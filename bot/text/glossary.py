@@ -19,6 +19,9 @@ from pathlib import Path
 import yaml
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary.yaml")
+# The wider public-administration vocabulary, kept apart from the core concepts and places.
+THESAURUS_FILE = Path(__file__).with_name("thesaurus.yaml")
+LEXICON_FILES = tuple(p for p in (GLOSSARY_FILE, THESAURUS_FILE) if p.exists())
 CONCEPT_PREFIX = "@"
 
 
@@ -45,13 +48,19 @@ class Glossary:
 
 
 def load_glossary(
-    phrase_stems: Callable[[str, str], tuple[str, ...]], path: Path = GLOSSARY_FILE
+    phrase_stems: Callable[[str, str], tuple[str, ...]],
+    paths: tuple[Path, ...] = LEXICON_FILES,
+    extra: dict[str, dict[str, list[str]]] | None = None,
 ) -> Glossary:
-    """Analyse every term with its language's rules, so terms match analysed text exactly."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Analyse every term with its language's rules, so terms match analysed text exactly;
+    ``extra`` adds concepts made in code (month names from CLDR)."""
+    data: dict = dict(extra or {})
+    for path in paths:
+        data.update(yaml.safe_load(path.read_text(encoding="utf-8")))
     terms: dict[tuple[str, ...], set[str]] = {}
     names = set()
     for concept, entry in data.items():
+        entry = dict(entry)
         if entry.pop("name", False):
             names.add(CONCEPT_PREFIX + concept)
         for lang, phrases in entry.items():

@@ -25,13 +25,12 @@ amalga
 """
 # "amalga" only occurs in the light-verb phrase "amalga oshirmoq" (to carry out), which says
 # that something happens, not what: like "carried out" in English it must not decide a match.
-STOP_WORDS = frozenset(alifbo.fold_search_key(w) for w in _STOP_LATIN.split())
 
 _SUFFIXES = tuple(
     sorted(
         """
             larining laridagi lardagi laridan lariga larini larida lari lar ning dagi dan da ga
-            ka qa ni si mi dir i
+            ka ni si mi dir i
         """.split(),
         key=len,
         reverse=True,
@@ -42,11 +41,17 @@ _MIN_STEM = 4
 _KEEP = 6
 
 
+# Letters people leave out when their keyboard lacks them: Cyrillic typed without қ ғ ҳ ў
+# (к г х у) and Latin typed without oʻ gʻ (o g) must find the same words.
+_LOOSE = str.maketrans({"q": "k", "ğ": "g", "x": "h", "ö": "o"})
+
+
 @lru_cache(maxsize=65536)
 def fold(word: str) -> str:
-    """Both scripts and every apostrophe to one Latin key (``samarqandda``, ``farğona``);
-    cached, because alifbo takes most of a millisecond per word."""
-    return alifbo.fold_search_key(word.strip(APOSTROPHES))
+    """Both scripts and every apostrophe to one Latin key (``samarkandda``, ``fargona``), with
+    the letters a keyboard may lack merged with their plain neighbours; cached, because alifbo
+    takes most of a millisecond per word."""
+    return alifbo.fold_search_key(word.strip(APOSTROPHES)).translate(_LOOSE)
 
 
 def key_base(word: str) -> str:
@@ -63,3 +68,6 @@ def key_base(word: str) -> str:
 
 def stem(word: str) -> str:
     return key_base(word)[:_KEEP]
+
+
+STOP_WORDS = frozenset(fold(w) for w in _STOP_LATIN.split())
