@@ -40,9 +40,16 @@ class Window:
     name: str  # "month", "this_week", ...: what the question said, for the reply
 
 
+def _key(word: str, lang: str) -> str:
+    """A word as phrases are compared: its stem, so "τι ώρες" is "τι ώρα"; a stop word (most
+    question words are) as folded."""
+    found = analyze_word(word, lang)
+    return found.stem if found is not None else fold_word(word, lang)
+
+
 def _phrases(by_lang: dict[str, list[str]]) -> set[tuple[str, ...]]:
     return {
-        tuple(fold_word(w, LEXICON_LANG[lang]) for w in words(phrase))
+        tuple(_key(w, LEXICON_LANG[lang]) for w in words(phrase))
         for lang, phrases in by_lang.items()
         for phrase in phrases
     }
@@ -83,7 +90,7 @@ def _contains(folded: list[str], phrases: set[tuple[str, ...]]) -> bool:
 def _phrase_words(text: str, lang: str, phrases: set[tuple[str, ...]]) -> frozenset[str]:
     """The words of ``text``, as written, inside any of the phrases."""
     typed = list(words(text))
-    folded = [fold_word(w, lang) for w in typed]
+    folded = [_key(w, lang) for w in typed]
     found: set[str] = set()
     for phrase in phrases:
         for i in range(len(folded) - len(phrase) + 1):
@@ -94,7 +101,7 @@ def _phrase_words(text: str, lang: str, phrases: set[tuple[str, ...]]) -> frozen
 
 def answer_types(text: str, lang: str) -> frozenset[str]:
     """The kinds of answer the question's words ask for (person, date, place, number, link)."""
-    folded = [fold_word(w, lang) for w in words(text)]
+    folded = [_key(w, lang) for w in words(text)]
     types, _windows = _lexicon()
     return frozenset(t for t in ANSWER_TYPES if _contains(folded, types[t]))
 
@@ -102,10 +109,11 @@ def answer_types(text: str, lang: str) -> frozenset[str]:
 def asking_words(text: str, lang: str) -> frozenset[str]:
     """Words that only ask (fillers such as "tell me about", and question phrases such as "what
     time", "which city"), as written: they say what kind of answer is wanted, not about what.
-    Words asking for a link ("register", "website") stay: the passage with the link has them."""
-    types, _windows = _lexicon()
+    Words asking for a link ("register", "website") stay: the passage with the link has them.
+    Words naming a relative time ("next week") go too: the time window says when."""
+    types, windows = _lexicon()
     asking = set().union(*(types[t] for t in ("filler", "person", "date", "place", "number")))
-    return _phrase_words(text, lang, asking)
+    return _phrase_words(text, lang, asking.union(*windows.values()))
 
 
 def _month_window(month: int, year: int | None, now: datetime) -> Window:
@@ -123,7 +131,7 @@ def time_window(text: str, lang: str, found: list[Word], now: datetime) -> Windo
     months = [m for w in found if (m := month_stems().get(w.stem))]
     if months:
         return _month_window(months[0], year, now)
-    folded = [fold_word(w, lang) for w in words(text)]
+    folded = [_key(w, lang) for w in words(text)]
     _types, windows = _lexicon()
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     week = day - timedelta(days=day.weekday())

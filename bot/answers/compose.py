@@ -13,13 +13,13 @@ from datetime import datetime, timedelta
 from bot.answers import Answer, EventRef, Section, SourceRef
 from bot.answers.items import record_details, record_item
 from bot.answers.query import Query, analyse_question
-from bot.answers.quotes import in_reader_script, quote_section, source_section
+from bot.answers.quotes import answers_asked, in_reader_script, quote_section, source_section
 from bot.answers.roles import fills_role
 from bot.i18n import translations
 from bot.knowledge import ArticleInfo, KnowledgeBase
 from bot.records import ProjectRecord
+from bot.text.analyzer import default_glossary
 from bot.text.detect import Detection, detect
-from bot.text.glossary import CONCEPT_PREFIX
 
 # Share of the question's (idf-weighted) words the best document must contain to be an answer.
 # Calibrated on the dev questions and the off-topic questions of tests/test_answers.py: every
@@ -141,8 +141,9 @@ def _about_the_domain(kb: KnowledgeBase, query: Query) -> bool:
     number) of some project record. Records describe, in every reply language, what this bot
     is for; a question sharing nothing with them ("who won the world cup?") is not answered
     from whatever news or law happens to match its words."""
+    core = default_glossary().core
     return any(
-        t.startswith(CONCEPT_PREFIX) or (not t.isdigit() and kb.in_records(t))
+        t in core or (not t.isdigit() and kb.in_records(t))
         for tokens in query.word_tokens
         for t in tokens
     )
@@ -493,6 +494,9 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
     ][:QUOTED_PASSAGES] or top_article.passages[:1]
     if matching:
         texts = [kb.passages[doc].text for doc in sorted(matching)]
+        if not lead and not answers_asked(top_article, texts, query):
+            trace.append(f"decision: refused, {top_article.path} holds no {'/'.join(query.asks)}")
+            return dont_know(lang)
         answer.sections.append(quote_section(top_article, texts, query, kb.index, lang))
     answer.sections.append(source_section(top_article, lang))
     return answer

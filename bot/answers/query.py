@@ -89,8 +89,21 @@ class Query:
         return enough and self.names_in(index, doc)
 
     def names_in(self, index: SearchIndex, doc: int) -> bool:
-        """Whether ``doc`` has every name of the question (see ``names``)."""
-        return all(self._found(index, doc, i) for i in self.names)
+        """Whether ``doc`` has every name of the question (see ``names``). A name of several
+        capitalised words ("State Services Development Agency") counts as found when most of
+        its words are: another language names the same body with other words for some."""
+        runs: list[list[int]] = []
+        for i in self.names:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        return all(
+            sum(self._found(index, doc, i) for i in run) * 2 >= len(run)
+            if len(run) > 1
+            else self._found(index, doc, run[0])
+            for run in runs
+        )
 
     @property
     def names(self) -> list[int]:

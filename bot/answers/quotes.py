@@ -22,9 +22,27 @@ from bot.text.analyzer import analyze
 from bot.text.tokenize import sentences
 
 MAX_SENTENCES = 2
-# A "how many" question is answered by a sentence with a number in it.
-HOW_MANY_BOOST = 1.5
+# A sentence holding what the question asks for (a number for "how many", a date for "when",
+# a link for "where do I register") is preferred by this factor.
+ASKED_BOOST = 1.5
 _NUMBER = re.compile(r"\d")
+_LINK = re.compile(
+    r"https?://|www\.|[\w.-]+@[\w-]+\.\w|\+?\d[\d ()-]{6,}\d"
+    r"|\b[\w-]+\.(?:gov|org|com|net|ge|uz|gr|am|md|ee|az|eu)\b"
+)
+
+
+def holds_asked(sentence: str, tokens: frozenset[str], asks: frozenset[str]) -> bool:
+    """Whether a sentence holds an answer of an asked type: a number, a date (a number or a
+    month), a link, e-mail or phone number. Persons and places cannot be told by shape."""
+    if "link" in asks and _LINK.search(sentence):
+        return True
+    if "number" in asks and _NUMBER.search(sentence):
+        return True
+    month = any(t.startswith("@month_") for t in tokens)
+    return "date" in asks and bool(month or _NUMBER.search(sentence))
+
+
 MAX_CHARS = 420
 
 
@@ -67,10 +85,10 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
     candidates = [s for passage in passages for s in sentences(passage)]
     scored = []
     for position, sentence in enumerate(candidates):
-        found = _sentence_tokens(sentence, lang) & wanted
-        weight = sum(index.token_idf(t) or 0.0 for t in found)
-        if weight and query.asks_how_many and _NUMBER.search(sentence):
-            weight *= HOW_MANY_BOOST
+        tokens = _sentence_tokens(sentence, lang)
+        weight = sum(index.token_idf(t) or 0.0 for t in tokens & wanted)
+        if weight and holds_asked(sentence, tokens, query.asks):
+            weight *= ASKED_BOOST
         scored.append((weight, position, sentence))
     ranked = [s for s in sorted(scored, key=lambda s: (-s[0], s[1])) if s[0] > 0] or scored
     chosen: list[tuple[float, int, str]] = []
@@ -80,6 +98,19 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
         if not chosen or sum(len(s[2]) for s in chosen) + len(candidate[2]) <= MAX_CHARS:
             chosen.append(candidate)
     return [sentence for _weight, _pos, sentence in sorted(chosen, key=lambda s: s[1])]
+
+
+def answers_asked(article: ArticleInfo, passages: list[str], query: Query) -> bool:
+    """Whether the passages hold an answer of the type the question asks for (when it asks for
+    a number, a date or a link): without one, the article does not say what was asked."""
+    shaped = query.asks & {"number", "date", "link"}
+    if not shaped:
+        return True
+    return any(
+        holds_asked(s, _sentence_tokens(s, article.lang), shaped)
+        for passage in passages
+        for s in sentences(passage)
+    )
 
 
 def quote_section(

@@ -29,9 +29,16 @@ class Glossary:
     """Finds concept terms, each a sequence of stems, in a text's stem sequence."""
 
     def __init__(
-        self, terms: dict[tuple[str, ...], set[str]], names: frozenset[str] = frozenset()
+        self,
+        terms: dict[tuple[str, ...], set[str]],
+        names: frozenset[str] = frozenset(),
+        core: frozenset[str] = frozenset(),
     ) -> None:
         self.names = names  # concept tokens that name places
+        # Concepts of glossary.yaml: what this bot is about. The thesaurus's wider vocabulary
+        # (passports, budgets, laws) matches across languages but does not make a question one
+        # the bot is for.
+        self.core = core
         self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for stems, concepts in sorted(terms.items(), key=lambda kv: -len(kv[0])):
             for concept in sorted(concepts):
@@ -55,8 +62,12 @@ def load_glossary(
     """Analyse every term with its language's rules, so terms match analysed text exactly;
     ``extra`` adds concepts made in code (month names from CLDR)."""
     data: dict = dict(extra or {})
+    core = set()
     for path in paths:
-        data.update(yaml.safe_load(path.read_text(encoding="utf-8")))
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if path == GLOSSARY_FILE:
+            core = {CONCEPT_PREFIX + concept for concept in entries}
+        data.update(entries)
     terms: dict[tuple[str, ...], set[str]] = {}
     names = set()
     for concept, entry in data.items():
@@ -67,4 +78,4 @@ def load_glossary(
             for phrase in phrases:
                 if stems := phrase_stems(phrase, lang):
                     terms.setdefault(stems, set()).add(CONCEPT_PREFIX + concept)
-    return Glossary(terms, frozenset(names))
+    return Glossary(terms, frozenset(names), frozenset(core))

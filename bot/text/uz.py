@@ -20,7 +20,7 @@ _STOP_LATIN = """
 va ham bilan uchun haqida bo'yicha orqali kabi esa yoki lekin ammo biroq balki chunki agar
 qanday qaysi nima nimaga nega qachon qayerda qayer kim kimlar necha qancha nechta qaysi
 bu shu u ular men biz siz o'sha ushbu mazkur bir har barcha hamda bo'lib bo'ladi bo'lgan edi
-emas yo'q bor dan da ga ni ning deb ekan sifatida tomonidan
+emas yo'q bor bormi yo'qmi qanaqa qanaqasiga ekan edi dan da ga ni ning deb sifatida tomonidan
 amalga
 """
 # "amalga" only occurs in the light-verb phrase "amalga oshirmoq" (to carry out), which says
