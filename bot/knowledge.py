@@ -61,6 +61,7 @@ class KnowledgeBase:
     spelling: Spelling
     articles_by_file: dict[str, list[ArticleInfo]] = field(init=False)
     _native: dict[str, NativeVocabulary] = field(init=False, default_factory=dict)
+    _written: dict[str, bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.articles_by_file = {}
@@ -97,6 +98,21 @@ class KnowledgeBase:
             return False
         vocabulary = self.native_vocabulary(lang)
         return word.stem in vocabulary or sound_key(word.stem, lang) in vocabulary.key_set
+
+    def in_written_articles(self, token: str) -> bool:
+        """Whether an article staff wrote (a file of its own, not a row of a bulk ``.jsonl``
+        import of laws or news) has ``token``: such articles say what the bot is for too."""
+        if token not in self._written:
+            col = self.index.vocabulary.get(token)
+            found = False
+            if col is not None:
+                start, end = self.index.matrix.indptr[col], self.index.matrix.indptr[col + 1]
+                for doc in self.index.matrix.indices[start:end]:
+                    if doc < len(self.passages) and "#" not in self.passages[doc].article.path:
+                        found = True
+                        break
+            self._written[token] = found
+        return self._written[token]
 
     def in_records(self, token: str) -> bool:
         """Whether some record has ``token``: records are the last documents of the index."""

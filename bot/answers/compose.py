@@ -20,6 +20,7 @@ from bot.knowledge import ArticleInfo, KnowledgeBase
 from bot.records import ProjectRecord
 from bot.text.analyzer import default_glossary
 from bot.text.detect import Detection, detect
+from bot.text.glossary import CONCEPT_PREFIX
 
 # Share of the question's (idf-weighted) words the best document must contain to be an answer.
 # Calibrated on the dev questions and the off-topic questions of tests/test_answers.py: every
@@ -137,13 +138,16 @@ def _answer(kb: KnowledgeBase, query: Query, lang: str, now: datetime, trace: li
 
 
 def _about_the_domain(kb: KnowledgeBase, query: Query) -> bool:
-    """Whether the question uses a word of the domain: a glossary concept, or a word (not a
-    number) of some project record. Records describe, in every reply language, what this bot
-    is for; a question sharing nothing with them ("who won the world cup?") is not answered
-    from whatever news or law happens to match its words."""
+    """Whether the question uses a word of the domain: a core glossary concept, a thesaurus
+    concept that an article staff wrote uses, or a word (not a number) of some project record.
+    Records and staff articles describe what this bot is for; a question sharing nothing with
+    them ("who won the world cup?", "how do I renew a passport?") is not answered from
+    whatever bulk-imported news or law happens to match its words."""
     core = default_glossary().core
     return any(
-        t in core or (not t.isdigit() and kb.in_records(t))
+        t in core
+        or (t.startswith(CONCEPT_PREFIX) and kb.in_written_articles(t))
+        or (not t.isdigit() and kb.in_records(t))
         for tokens in query.word_tokens
         for t in tokens
     )
