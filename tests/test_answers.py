@@ -191,3 +191,15 @@ def test_lang_option_overrides_the_question_language(assistant: Assistant) -> No
     text = to_plain_text(answer)
     assert answer.lang == "el"
     assert "Από γεωργιανό άρθρο:" in text and "Πηγή:" in text
+
+
+def test_georgian_typed_in_latin_letters_is_answered_in_georgian(assistant: Assistant) -> None:
+    answer = assistant.ask("ramdeni tanamshromeli gadamzadda xobshi?")
+    assert answer.answered and answer.lang == "ka"
+    assert answer.sources[0].id == "002_3054af4f405343fe"
+    assert "30" in to_plain_text(answer)
+
+
+def test_a_short_question_takes_the_language_of_the_app(assistant: Assistant) -> None:
+    answer = assistant.ask("GIZ?", fallback_lang="ru")
+    assert answer.answered and answer.lang == "ru"
