@@ -91,11 +91,14 @@ class KnowledgeBase:
             self._native[lang] = NativeVocabulary.build(lang, stems)
         return self._native[lang]
 
-    def known_native(self, lang: str, native_word: str) -> bool:
-        """Whether a word spelt in ``lang``'s script sounds like a stem the knowledge has."""
-        word = analyze_word(native_word, lang)
+    def known_word(self, lang: str, typed: str) -> bool:
+        """Whether a word is one the knowledge has: for English and Latin Uzbek its stem, for
+        Georgian, Russian and Greek spelt in their script, a stem that sounds like it."""
+        word = analyze_word(typed, lang)
         if word is None:
             return False
+        if lang in ("en", "uz-Latn"):
+            return word.stem in self.index.vocabulary
         vocabulary = self.native_vocabulary(lang)
         return word.stem in vocabulary or sound_key(word.stem, lang) in vocabulary.key_set
 

@@ -20,7 +20,7 @@ def full_passage(
     article = next((a for a in kb.articles if a.path == article_path), None)
     if article is None or not article.passages:
         return None
-    query = understand(kb, question, detect(question, reader_lang, known=kb.known_native))
+    query = understand(kb, question, detect(question, reader_lang, known=kb.known_word))
     scores = kb.index.scores(query.tokens)
     best = max(article.passages, key=lambda doc: scores[doc])
     return [

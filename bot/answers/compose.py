@@ -81,7 +81,7 @@ def answer_question(
 ) -> Answer:
     """The whole answer to one question, in ``lang`` (chosen), else the question's own
     language, else ``fallback_lang`` (what is known of the asker), else ``default_lang``."""
-    detection = detect(question, default_lang, known=kb.known_native)
+    detection = detect(question, default_lang, known=kb.known_word)
     reply_lang = reply_language(detection, lang, fallback_lang, default_lang)
     query = understand(kb, question, detection, now)
     trace = [

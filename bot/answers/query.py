@@ -79,13 +79,15 @@ class Query:
         question; this is what separates an answer from a coincidence. Enough means at least
         ``min_share`` of the idf-weighted words and, for questions of several words, two words.
         """
-        skip = frozenset(range(len(self.words))) - self.portable() if foreign else frozenset()
-        if foreign and len(skip) == len(self.words):
+        everything = frozenset(range(len(self.words)))
+        # Words that ask for a field ("who organises") name what is wanted, not what about.
+        skip = self.role_words | (everything - self.portable() if foreign else frozenset())
+        if skip >= everything:
             return False
         share, count = self.coverage(index, doc, skip)
         # Two words at least, even when only one of them could cross languages: "the weather
         # in Paris" shares just "Paris" with an article that mentions Paris.
-        enough = share >= min_share and count >= min(2, len(self.words))
+        enough = share >= min_share and count >= min(2, len(everything - self.role_words))
         return enough and self.names_in(index, doc)
 
     def names_in(self, index: SearchIndex, doc: int) -> bool:

@@ -46,7 +46,8 @@ _UZ_SUFFIX = re.compile(
     r"da|ga|ni|lar)$"
 )
 
-# Whether a word, spelt in the language's own script and folded, is a stem the knowledge has.
+# Whether a word (Latin for en and uz-Latn, spelt in its own script for ka, ru, el) is a stem
+# the knowledge has.
 Known = Callable[[str, str], bool]
 
 
@@ -100,8 +101,13 @@ def _latin(text: str, default: str, known: Known | None) -> Detection:
         return Detection(default, 0.0)
     lowered = [w.lower() for w in typed]
     hits: dict[str, float] = {
-        "en": sum(w in en.STOP_WORDS or w in smalltalk_words("en") for w in lowered),
-        "uz-Latn": sum(_uzbek_latin_hit(w) for w in lowered),
+        "en": sum(
+            1.0 if w in en.STOP_WORDS or w in smalltalk_words("en") else _known(known, "en", w)
+            for w in lowered
+        ),
+        "uz-Latn": sum(
+            1.0 if _uzbek_latin_hit(w) else _known(known, "uz-Latn", w) for w in lowered
+        ),
     }
     for lang in ROMANIZED_LANGS:
         hits[lang] = sum(_romanized_hit(w, lang, known) for w in typed)
@@ -118,6 +124,15 @@ def _latin(text: str, default: str, known: Known | None) -> Detection:
     return Detection(best, round(confidence, 3), romanized=best in ROMANIZED_LANGS)
 
 
+# A word the knowledge holds counts half as much as a stop word: names and loanwords are
+# shared between languages, function words are not.
+KNOWN_WEIGHT = 0.5
+
+
+def _known(known: Known | None, lang: str, word: str) -> float:
+    return KNOWN_WEIGHT if known is not None and len(word) >= 4 and known(lang, word) else 0.0
+
+
 def _uzbek_latin_hit(word: str) -> bool:
     if word in en.STOP_WORDS:
         return False
@@ -129,14 +144,14 @@ def _uzbek_latin_hit(word: str) -> bool:
     )
 
 
-def _romanized_hit(word: str, lang: str, known: Known | None) -> bool:
-    """Whether a Latin-typed word reads as a word of ``lang``: one of its stop words or
-    greetings, or a stem the knowledge holds, once spelt in its script."""
+def _romanized_hit(word: str, lang: str, known: Known | None) -> float:
+    """How much a Latin-typed word reads as a word of ``lang``: one of its stop words or
+    greetings (1), or a stem the knowledge holds (half), once spelt in its script."""
     native = to_native(word, lang).replace("'", "")
     greeting = sound_key(fold_word(native, lang), lang) in smalltalk_words(lang, romanized=True)
     if greeting or _is_stop(native, lang):
-        return True
-    return known is not None and len(native) >= 4 and known(lang, native)
+        return 1.0
+    return _known(known, lang, native)
 
 
 def detect(text: str, default: str = "en", known: Known | None = None) -> Detection:

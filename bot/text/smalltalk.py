@@ -62,7 +62,8 @@ def smalltalk_kind(text: str, lang: str, *, romanized: bool = False) -> str | No
             return None
         kind = _kind_of(word, lang, romanized and lang in ROMANIZED_LANGS)
         if kind:
-            kinds.append(kind)
+            if kind != "beside":  # "help" in "thanks for the help" is neither
+                kinds.append(kind)
             continue
         native = to_native(word, lang) if romanized and lang in ROMANIZED_LANGS else word
         rules = rules_for(word_script(native), lang)
