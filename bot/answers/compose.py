@@ -480,7 +480,11 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
         return dont_know(lang)
     # The best-ranked document that answers leads; those that merely share words follow it.
     hits = covering + [h for h in hits if h not in covering]
-    ranked = _rank_articles(kb, hits)
+    first = {a.path for a, _s in _rank_articles(kb, covering)}
+    ordered = _rank_articles(kb, hits)
+    ranked = [r for r in ordered if r[0].path in first] + [
+        r for r in ordered if r[0].path not in first
+    ]
     if not ranked:
         return dont_know(lang)
     top_article = ranked[0][0]

@@ -26,6 +26,10 @@ MAX_SENTENCES = 2
 # a link for "where do I register") is preferred by this factor.
 ASKED_BOOST = 1.5
 _NUMBER = re.compile(r"\d")
+# "Viktor Kessler", "Γιάνναρου Φαίη", "Георгий Патаридзе": a first and a last name.
+_PERSON = re.compile(
+    r"\b[A-ZА-ЯЁΑ-ΩΆ-Ώ][a-zа-яёўқғҳα-ωά-ώ]+\s+[A-ZА-ЯЁΑ-ΩΆ-Ώ][a-zа-яёўқғҳα-ωά-ώ]{2,}"
+)
 _LINK = re.compile(
     r"https?://|www\.|[\w.-]+@[\w-]+\.\w|\+?\d[\d ()-]{6,}\d"
     r"|\b[\w-]+\.(?:gov|org|com|net|ge|uz|gr|am|md|ee|az|eu)\b"
@@ -34,7 +38,10 @@ _LINK = re.compile(
 
 def holds_asked(sentence: str, tokens: frozenset[str], asks: frozenset[str]) -> bool:
     """Whether a sentence holds an answer of an asked type: a number, a date (a number or a
-    month), a link, e-mail or phone number. Persons and places cannot be told by shape."""
+    month), a link, e-mail or phone number, a person (two capitalised words inside the
+    sentence, in the scripts that have capitals). Places cannot be told by shape."""
+    if "person" in asks and _PERSON.search(sentence[1:]):
+        return True
     if "link" in asks and _LINK.search(sentence):
         return True
     if "number" in asks and _NUMBER.search(sentence):
@@ -84,13 +91,20 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
     wanted = set(query.tokens)
     candidates = [s for passage in passages for s in sentences(passage)]
     scored = []
+    holding = set()
     for position, sentence in enumerate(candidates):
         tokens = _sentence_tokens(sentence, lang)
         weight = sum(index.token_idf(t) or 0.0 for t in tokens & wanted)
         if weight and holds_asked(sentence, tokens, query.asks):
             weight *= ASKED_BOOST
+            holding.add(position)
         scored.append((weight, position, sentence))
     ranked = [s for s in sorted(scored, key=lambda s: (-s[0], s[1])) if s[0] > 0] or scored
+    # The sentence that holds what was asked (the number, the date, the link) leads, even when
+    # another shares more words with a question in another language.
+    first = next((s for s in ranked if s[1] in holding), None)
+    if first is not None:
+        ranked = [first] + [s for s in ranked if s is not first]
     chosen: list[tuple[float, int, str]] = []
     for candidate in ranked:
         if len(chosen) == MAX_SENTENCES:
