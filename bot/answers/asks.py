@@ -100,10 +100,26 @@ def _phrase_words(text: str, lang: str, phrases: set[tuple[str, ...]]) -> frozen
 
 
 def answer_types(text: str, lang: str) -> frozenset[str]:
-    """The kinds of answer the question's words ask for (person, date, place, number, link)."""
+    """The kinds of answer the question's words ask for (person, date, place, number, link).
+    Longer phrases first, and a word counts once: in "soat nechada" ("at what hour") the
+    word for "how many" belongs to the question about time."""
     folded = [_key(w, lang) for w in words(text)]
     types, _windows = _lexicon()
-    return frozenset(t for t in ANSWER_TYPES if _contains(folded, types[t]))
+    found = [
+        (len(phrase), i, kind)
+        for kind in ANSWER_TYPES
+        for phrase in types[kind]
+        for i in range(len(folded) - len(phrase) + 1)
+        if tuple(folded[i : i + len(phrase)]) == phrase
+    ]
+    taken: set[int] = set()
+    asked = set()
+    for size, start, kind in sorted(found, key=lambda f: -f[0]):
+        span = set(range(start, start + size))
+        if not span & taken:
+            taken |= span
+            asked.add(kind)
+    return frozenset(asked)
 
 
 def asking_words(text: str, lang: str) -> frozenset[str]:

@@ -38,6 +38,10 @@ SEARCH_DEPTH = 50
 COVERING_DEPTH = 5
 # The quote is cut from the best sentences of this many of the top article's best passages.
 QUOTED_PASSAGES = 3
+# Answer types a sentence shows by its shape (bot.answers.quotes.holds_asked), and how many of
+# the top article's passages are searched for one.
+SHAPED = frozenset({"person", "number", "date", "link"})
+MAX_SHAPED_PASSAGES = 40
 
 
 def understand(
@@ -500,9 +504,15 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
         for doc, _s in hits
         if kb.record_at(doc) is None and kb.passages[doc].article is top_article
     ][:QUOTED_PASSAGES] or top_article.passages[:1]
+    best = [kb.passages[doc].text for doc in matching]
+    if query.asks & SHAPED and not answers_asked(top_article, best, query, SHAPED):
+        # The sentence holding the asked name, number, date or link may sit in a passage that
+        # shares few words with the question (a contact line at the end): look at them all.
+        matching = top_article.passages[:MAX_SHAPED_PASSAGES]
     if matching:
         texts = [kb.passages[doc].text for doc in sorted(matching)]
-        if not lead and not answers_asked(top_article, texts, query):
+        lead_text = "\n".join([lead.summary[lang], *record_details(lead, lang)]) if lead else ""
+        if not answers_asked(top_article, [*texts, lead_text], query):
             trace.append(f"decision: refused, {top_article.path} holds no {'/'.join(query.asks)}")
             return dont_know(lang)
         answer.sections.append(quote_section(top_article, texts, query, kb.index, lang))

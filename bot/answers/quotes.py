@@ -114,10 +114,16 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
     return [sentence for _weight, _pos, sentence in sorted(chosen, key=lambda s: s[1])]
 
 
-def answers_asked(article: ArticleInfo, passages: list[str], query: Query) -> bool:
+def answers_asked(
+    article: ArticleInfo,
+    passages: list[str],
+    query: Query,
+    shapes: frozenset[str] = frozenset({"number", "date", "link"}),
+) -> bool:
     """Whether the passages hold an answer of the type the question asks for (when it asks for
-    a number, a date or a link): without one, the article does not say what was asked."""
-    shaped = query.asks & {"number", "date", "link"}
+    one of ``shapes``): without a number, a date or a link, the article does not say what was
+    asked."""
+    shaped = query.asks & shapes
     if not shaped:
         return True
     return any(
