@@ -55,9 +55,11 @@ def _lexicon() -> _Lexicon:
 
 
 def _term_spans(stems: list[str], terms: set[tuple[str, ...]]) -> list[Span]:
+    firsts = {term[0] for term in terms}
     return [
         (i, i + len(term))
         for i in range(len(stems))
+        if stems[i] in firsts
         for term in terms
         if tuple(stems[i : i + len(term)]) == term
     ]

@@ -62,6 +62,7 @@ class KnowledgeBase:
     articles_by_file: dict[str, list[ArticleInfo]] = field(init=False)
     _native: dict[str, NativeVocabulary] = field(init=False, default_factory=dict)
     _written: dict[str, bool] = field(init=False, default_factory=dict)
+    _known: dict[tuple[str, str], bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.articles_by_file = {}
@@ -94,6 +95,12 @@ class KnowledgeBase:
     def known_word(self, lang: str, typed: str) -> bool:
         """Whether a word is one the knowledge has: for English and Latin Uzbek its stem, for
         Georgian, Russian and Greek spelt in their script, a stem that sounds like it."""
+        key = (lang, typed)
+        if key not in self._known:
+            self._known[key] = self._lookup_word(lang, typed)
+        return self._known[key]
+
+    def _lookup_word(self, lang: str, typed: str) -> bool:
         word = analyze_word(typed, lang)
         if word is None:
             return False

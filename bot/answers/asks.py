@@ -14,7 +14,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -40,6 +40,7 @@ class Window:
     name: str  # "month", "this_week", ...: what the question said, for the reply
 
 
+@lru_cache(maxsize=65536)
 def _key(word: str, lang: str) -> str:
     """A word as phrases are compared: its stem, so "τι ώρες" is "τι ώρα"; a stop word (most
     question words are) as folded."""
@@ -47,16 +48,44 @@ def _key(word: str, lang: str) -> str:
     return found.stem if found is not None else fold_word(word, lang)
 
 
-def _phrases(by_lang: dict[str, list[str]]) -> set[tuple[str, ...]]:
-    return {
-        tuple(_key(w, LEXICON_LANG[lang]) for w in words(phrase))
-        for lang, phrases in by_lang.items()
-        for phrase in phrases
-    }
+class Phrases:
+    """Phrases (sequences of word keys), found in a question by their first word."""
+
+    def __init__(self, phrases: set[tuple[str, ...]]) -> None:
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in sorted(phrases, key=len, reverse=True):
+            self._by_first.setdefault(phrase[0], []).append(phrase)
+
+    def __or__(self, other: Phrases) -> Phrases:
+        joined = Phrases(set())
+        for source in (self, other):
+            for first, phrases in source._by_first.items():
+                joined._by_first.setdefault(first, []).extend(phrases)
+        return joined
+
+    def spans(self, keys: list[str]) -> list[tuple[int, int]]:
+        """(start, length) of every occurrence."""
+        return [
+            (i, len(phrase))
+            for i, key in enumerate(keys)
+            for phrase in self._by_first.get(key, ())
+            if tuple(keys[i : i + len(phrase)]) == phrase
+        ]
+
+
+def _phrases(by_lang: dict[str, list[str]]) -> Phrases:
+    return Phrases(
+        {
+            tuple(_key(w, LEXICON_LANG[lang]) for w in words(phrase))
+            for lang, phrases in by_lang.items()
+            for phrase in phrases
+        }
+        - {()}
+    )
 
 
 @cache
-def _lexicon() -> tuple[dict[str, set[tuple[str, ...]]], dict[str, set[tuple[str, ...]]]]:
+def _lexicon() -> tuple[dict[str, Phrases], dict[str, Phrases]]:
     data = yaml.safe_load(ASKS_FILE.read_text(encoding="utf-8"))
     types = {t: _phrases(data[t]) for t in ANSWER_TYPES}
     windows = {name: _phrases(by_lang) for name, by_lang in data["window"].items()}
@@ -79,39 +108,18 @@ def month_stems() -> dict[str, int]:
     return found
 
 
-def _contains(folded: list[str], phrases: set[tuple[str, ...]]) -> bool:
-    return any(
-        tuple(folded[i : i + len(p)]) == p
-        for p in phrases
-        for i in range(len(folded) - len(p) + 1)
-    )
-
-
-def _phrase_words(text: str, lang: str, phrases: set[tuple[str, ...]]) -> frozenset[str]:
-    """The words of ``text``, as written, inside any of the phrases."""
+def _keys(text: str, lang: str) -> tuple[list[str], list[str]]:
     typed = list(words(text))
-    folded = [_key(w, lang) for w in typed]
-    found: set[str] = set()
-    for phrase in phrases:
-        for i in range(len(folded) - len(phrase) + 1):
-            if tuple(folded[i : i + len(phrase)]) == phrase:
-                found.update(typed[i : i + len(phrase)])
-    return frozenset(found)
+    return typed, [_key(w, lang) for w in typed]
 
 
 def answer_types(text: str, lang: str) -> frozenset[str]:
     """The kinds of answer the question's words ask for (person, date, place, number, link).
     Longer phrases first, and a word counts once: in "soat nechada" ("at what hour") the
     word for "how many" belongs to the question about time."""
-    folded = [_key(w, lang) for w in words(text)]
+    _typed, keys = _keys(text, lang)
     types, _windows = _lexicon()
-    found = [
-        (len(phrase), i, kind)
-        for kind in ANSWER_TYPES
-        for phrase in types[kind]
-        for i in range(len(folded) - len(phrase) + 1)
-        if tuple(folded[i : i + len(phrase)]) == phrase
-    ]
+    found = [(size, i, kind) for kind in ANSWER_TYPES for i, size in types[kind].spans(keys)]
     taken: set[int] = set()
     asked = set()
     for size, start, kind in sorted(found, key=lambda f: -f[0]):
@@ -127,9 +135,19 @@ def asking_words(text: str, lang: str) -> frozenset[str]:
     time", "which city"), as written: they say what kind of answer is wanted, not about what.
     Words asking for a link ("register", "website") stay: the passage with the link has them.
     Words naming a relative time ("next week") go too: the time window says when."""
+    typed, keys = _keys(text, lang)
+    return frozenset(typed[j] for i, size in _asking().spans(keys) for j in range(i, i + size))
+
+
+@cache
+def _asking() -> Phrases:
     types, windows = _lexicon()
-    asking = set().union(*(types[t] for t in ("filler", "person", "date", "place", "number")))
-    return _phrase_words(text, lang, asking.union(*windows.values()))
+    found = Phrases(set())
+    for phrases in [*(types[t] for t in ("filler", "person", "date", "place", "number"))]:
+        found = found | phrases
+    for phrases in windows.values():
+        found = found | phrases
+    return found
 
 
 def _month_window(month: int, year: int | None, now: datetime) -> Window:
@@ -147,7 +165,7 @@ def time_window(text: str, lang: str, found: list[Word], now: datetime) -> Windo
     months = [m for w in found if (m := month_stems().get(w.stem))]
     if months:
         return _month_window(months[0], year, now)
-    folded = [_key(w, lang) for w in words(text)]
+    _typed, keys = _keys(text, lang)
     _types, windows = _lexicon()
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     week = day - timedelta(days=day.weekday())
@@ -163,7 +181,7 @@ def time_window(text: str, lang: str, found: list[Word], now: datetime) -> Windo
         "this_year": (now, day.replace(year=day.year + 1, month=1, day=1)),
     }
     for name, phrases in windows.items():
-        if _contains(folded, phrases):
+        if phrases.spans(keys):
             return Window(*spans[name], name)
     if year is not None:
         start = day.replace(year=year, month=1, day=1)

@@ -277,7 +277,7 @@ def _structured(
     if not relevant:
         trace.append(f"records: none of the {query.intent.name} matches; searching articles")
         return None
-    better = _better_article(kb, query, [kb.records[n] for n, _s in relevant])
+    better = _better_article(kb, query, [n for n, _s in relevant])
     if better is not None:
         trace.append(f"records: {better.path} answers better than the records; searching")
         return None
@@ -303,19 +303,17 @@ def _structured(
     return answer
 
 
-def _better_article(
-    kb: KnowledgeBase, query: Query, records: list[ProjectRecord]
-) -> ArticleInfo | None:
+def _better_article(kb: KnowledgeBase, query: Query, numbers: list[int]) -> ArticleInfo | None:
     """An article no listed record comes from whose best passage covers more of the question
     than any listed record does: records add structure, but a new article staff dropped in,
     which no record describes yet, answers what it says better than older records."""
     content = query.content_tokens()
     if not content:
         return None
-    cited = {a.path for r in records for a in kb.articles_of(r)}
-    record_docs = {kb.record_doc(kb.records.index(r)) for r in records}
+    cited = {a.path for n in numbers for a in kb.articles_of(kb.records[n])}
+    record_docs = {kb.record_doc(n) for n in numbers}
     best_record = max(query.coverage(kb.index, d)[0] for d in record_docs)
-    for doc, _score in kb.index.top(query.tokens, SEARCH_DEPTH):
+    for doc, _score in query.hits(kb.index, SEARCH_DEPTH):
         if kb.record_at(doc) is not None:
             continue
         article = kb.passages[doc].article
@@ -465,7 +463,7 @@ def _base(lang: str) -> str:
 
 
 def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Answer:
-    hits = kb.index.top(query.tokens, SEARCH_DEPTH)
+    hits = query.hits(kb.index, SEARCH_DEPTH)
     for doc, score in hits[:5]:
         share, count = query.coverage(kb.index, doc)
         record = kb.record_at(doc)

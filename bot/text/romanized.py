@@ -19,7 +19,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.text.scripts import Script, word_script
 
@@ -69,6 +69,7 @@ def is_acronym(word: str) -> bool:
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
+@lru_cache(maxsize=65536)
 def to_native(word: str, lang: str) -> str:
     """A Latin-typed word in the script of ``lang`` (ka, ru, el), greedily, longest first."""
     table, longest = _TABLES[lang], _LONGEST[lang]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 
 from bot.text.scripts import UZ_APOSTROPHE, Script, char_script
 
@@ -22,7 +23,22 @@ def normalize(text: str) -> str:
     return _APOSTROPHE_RE.sub(UZ_APOSTROPHE, unicodedata.normalize("NFC", text))
 
 
-def words(text: str) -> Iterator[str]:
+# Questions are tokenised by several stages (language, asks, smalltalk, analysis): short texts
+# are remembered; long ones (articles at ingestion) are not, to keep the cache small.
+_SHORT = 400
+
+
+def words(text: str) -> Iterator[str] | tuple[str, ...]:
+    """Maximal runs of letters of one script, or of digits, from normalised text."""
+    return _short_words(text) if len(text) <= _SHORT else _words(text)
+
+
+@lru_cache(maxsize=8192)
+def _short_words(text: str) -> tuple[str, ...]:
+    return tuple(_words(text))
+
+
+def _words(text: str) -> Iterator[str]:
     """Yield maximal runs of letters of one script, or of digits, from normalised text.
 
     An apostrophe only counts as part of a word between two Latin letters (oʻzbek), never at
