@@ -32,10 +32,12 @@ MAX_UPCOMING = 10
 MAX_RECENT = 5
 MAX_LISTED = 8
 MAX_SOURCES = 5
-SEARCH_DEPTH = 50
+SEARCH_DEPTH = 20
 # How far down the ranking an answer may be found when better-ranked documents do not cover
 # the question (they share common words, not its names).
 COVERING_DEPTH = 5
+# How much more of the question an article must cover to answer instead of the records.
+BETTER_BY = 0.1
 # The quote is cut from the best sentences of this many of the top article's best passages.
 QUOTED_PASSAGES = 3
 # Answer types a sentence shows by its shape (bot.answers.quotes.holds_asked), and how many of
@@ -259,8 +261,8 @@ def _relevant(kb: KnowledgeBase, query: Query, numbers: list[int]) -> list[tuple
     content = query.content_tokens()
     if not content:
         return [(n, 0.0) for n in numbers]
-    scores = kb.index.scores(content)
-    scored = [(n, float(scores[kb.record_doc(n)])) for n in numbers]
+    docs = [kb.record_doc(n) for n in numbers]  # ascending, as records are in index order
+    scored = list(zip(numbers, map(float, kb.index.scores_of(docs, content)), strict=True))
     best = max((s for _, s in scored), default=0.0)
     if best <= 0:
         return []
@@ -313,14 +315,16 @@ def _better_article(kb: KnowledgeBase, query: Query, numbers: list[int]) -> Arti
     cited = {a.path for n in numbers for a in kb.articles_of(kb.records[n])}
     record_docs = {kb.record_doc(n) for n in numbers}
     best_record = max(query.coverage(kb.index, d)[0] for d in record_docs)
-    for doc, _score in query.hits(kb.index, SEARCH_DEPTH):
+    if best_record + BETTER_BY >= 1.0:
+        return None  # no article can cover the question better than that
+    for doc, _score in query.hits(kb.index, SEARCH_DEPTH)[:COVERING_DEPTH]:
         if kb.record_at(doc) is not None:
             continue
         article = kb.passages[doc].article
         if article.path in cited:
             return None
         share = query.coverage(kb.index, doc)[0]
-        if _covers(kb, query, doc) and share > best_record + 0.1:
+        if _covers(kb, query, doc) and share > best_record + BETTER_BY:
             return article
         return None
     return None
@@ -423,7 +427,11 @@ def _lead_record(
     record whose text merely says "organised" is no better for it), and the answer most of the
     matching records give wins: three sessions run by a ministry outweigh one run by a partner."""
     top_score = hits[0][1]
-    subject = kb.index.scores(query.subject_tokens()) if query.roles else None
+    subject = None
+    if query.roles:
+        docs = sorted({doc for doc, _s in hits})
+        found = kb.index.scores_of(docs, query.subject_tokens())
+        subject = dict(zip(docs, map(float, found), strict=True))
     leads, naming = [], []
     for doc, score in hits:
         record = kb.record_at(doc)

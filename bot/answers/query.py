@@ -135,11 +135,14 @@ class Query:
         return self._seen[key]
 
     def hits(self, index: SearchIndex, depth: int) -> list[tuple[int, float]]:
-        """The question's best documents, searched once however many stages ask."""
-        key = (id(index), -2, depth)
-        if key not in self._seen:
-            self._seen[key] = index.top(self.tokens, depth)
-        return self._seen[key]
+        """The question's best documents, searched once however many stages ask (the best k
+        are the first k of the best n > k)."""
+        key = (id(index), -2, 0)
+        found = self._seen.get(key)
+        if found is None or found[0] < depth:
+            found = (depth, index.top(self.tokens, depth))
+            self._seen[key] = found
+        return found[1][:depth]
 
     def _weight(self, index: SearchIndex, word: int) -> float:
         key = (id(index), -1, word)

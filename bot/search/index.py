@@ -26,6 +26,10 @@ EPSILON = 0.25
 # top() scores only the documents of a query's rarer terms while their postings stay below this
 # share of the corpus; beyond it one dense pass over all postings is cheaper.
 SPARSE_SHARE = 1 / 16
+# A query of more distinct terms than this is scored densely at once: with many terms MaxScore
+# prunes little and its rounds cost more than one pass over all postings (a question's words
+# each bring a stem, a cross-script key and concepts: fifteen terms are common).
+MANY_TERMS = 8
 
 
 def _idf(doc_freq: np.ndarray, size: int) -> np.ndarray:
@@ -129,6 +133,8 @@ class SearchIndex:
         columns = [col for t in query if (col := self.vocabulary.get(t)) is not None]
         if not columns or k <= 0:
             return []
+        if len(set(columns)) > MANY_TERMS:
+            return self._best(*self._dense(columns), k)
         bound: defaultdict[int, float] = defaultdict(float)
         for col in columns:
             bound[col] += self._bounds[col]
@@ -156,6 +162,14 @@ class SearchIndex:
             else:
                 split -= 1
         return self._best(docs, scores, k)
+
+    def scores_of(self, docs: Sequence[int], query: Sequence[str]) -> np.ndarray:
+        """The scores ``scores(query)`` gives these documents (ascending numbers), without
+        scoring every other document that shares a common word with the query."""
+        columns = [col for t in query if (col := self.vocabulary.get(t)) is not None]
+        if not len(docs) or not columns:
+            return np.zeros(len(docs))
+        return self._scores_of(np.asarray(docs, dtype=self.matrix.indices.dtype), columns)
 
     def _postings(self, col: int) -> np.ndarray:
         return self.matrix.indices[self.matrix.indptr[col] : self.matrix.indptr[col + 1]]

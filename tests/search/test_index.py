@@ -94,3 +94,22 @@ def test_top_is_the_best_of_all_scores(zipf_corpus: list[list[str]]) -> None:
         top = index.top(query, k)
         assert [doc for doc, _ in top] == expected
         assert [score for _, score in top] == [scores[d] for d in expected]
+
+
+def test_scores_of_some_documents_are_those_of_all() -> None:
+    documents = [["a", "b"], ["b", "c", "c"], ["d"], ["a", "c"]]
+    index = SearchIndex.build(documents)
+    every = index.scores(["c", "a", "zz"])
+    assert list(index.scores_of([1, 3], ["c", "a", "zz"])) == [every[1], every[3]]
+    assert list(index.scores_of([], ["c"])) == []
+
+
+def test_a_query_of_many_terms_ranks_as_sorting_all_scores() -> None:
+    rng = random.Random(7)
+    vocabulary = [f"t{i}" for i in range(60)]
+    documents = [rng.choices(vocabulary, k=rng.randint(3, 20)) for _ in range(400)]
+    index = SearchIndex.build(documents)
+    query = rng.sample(vocabulary, 14)
+    every = index.scores(query)
+    expected = sorted((i for i in range(400) if every[i] > 0), key=lambda i: (-every[i], i))
+    assert [doc for doc, _score in index.top(query, 10)] == expected[:10]
