@@ -11,6 +11,7 @@ inside a Georgian article is not Georgian), and yields up to three tokens:
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
@@ -54,9 +55,16 @@ def rules_for(script: Script, lang: str) -> ModuleType | None:
     return None
 
 
+# An acronym with a case suffix written on ("DXMga", "GIZning", "ДХМда"): Uzbek, Russian
+# and Greek writers attach endings to acronyms, and the acronym is what matters.
+_SUFFIXED_ACRONYM = re.compile(r"^([^\W\d_a-zа-яёўқғҳα-ωά-ώ]{2,})([a-zа-яёўқғҳα-ωά-ώʻ']{1,6})$")
+
+
 @lru_cache(maxsize=65536)
 def analyze_word(surface: str, lang: str) -> Word | None:
     """Stem and key of one word, or None for stop words; cached because vocabularies are small."""
+    if (acronym := _SUFFIXED_ACRONYM.match(surface)) and acronym[1].isupper():
+        surface = acronym[1]
     script = word_script(surface)
     if script is Script.DIGIT:
         number = surface.lstrip("0") or "0"
@@ -134,4 +142,9 @@ def month_concepts() -> dict[str, dict[str, list[str]]]:
 
 @lru_cache(maxsize=1)
 def default_glossary() -> Glossary:
-    return load_glossary(phrase_stems, extra=month_concepts())
+    endings = {code: getattr(module, "NAME_ENDINGS", ()) for code, module in _BY_LEXICON.items()}
+    return load_glossary(phrase_stems, extra=month_concepts(), name_endings=endings)
+
+
+# The language module of each lexicon language (Uzbek lexicon terms are Latin).
+_BY_LEXICON = {"en": en, "ka": ka, "ru": ru, "uz": uz, "el": el}

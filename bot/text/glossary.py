@@ -58,9 +58,13 @@ def load_glossary(
     phrase_stems: Callable[[str, str], tuple[str, ...]],
     paths: tuple[Path, ...] = LEXICON_FILES,
     extra: dict[str, dict[str, list[str]]] | None = None,
+    name_endings: dict[str, tuple[str, ...]] | None = None,
 ) -> Glossary:
     """Analyse every term with its language's rules, so terms match analysed text exactly;
-    ``extra`` adds concepts made in code (month names from CLDR)."""
+    ``extra`` adds concepts made in code (month names from CLDR). A place of one word is also
+    found in the case forms ``name_endings`` give for its language: a stemmer made for the
+    language's own words cuts a foreign name differently in each case (Ереван → ерева, but
+    Ереване → ереван)."""
     data: dict = dict(extra or {})
     core = set()
     for path in paths:
@@ -72,10 +76,15 @@ def load_glossary(
     names = set()
     for concept, entry in data.items():
         entry = dict(entry)
-        if entry.pop("name", False):
+        is_name = entry.pop("name", False)
+        if is_name:
             names.add(CONCEPT_PREFIX + concept)
         for lang, phrases in entry.items():
             for phrase in phrases:
-                if stems := phrase_stems(phrase, lang):
-                    terms.setdefault(stems, set()).add(CONCEPT_PREFIX + concept)
+                forms = [phrase]
+                if is_name and " " not in phrase:
+                    forms += [phrase + end for end in (name_endings or {}).get(lang, ())]
+                for form in forms:
+                    if stems := phrase_stems(form, lang):
+                        terms.setdefault(stems, set()).add(CONCEPT_PREFIX + concept)
     return Glossary(terms, frozenset(names), frozenset(core))

@@ -26,6 +26,11 @@ STOP_WORDS = frozenset(
 )
 
 
+# Case endings a foreign place name takes (Ереван, Еревана, Ереване, Ереваном): Snowball, made
+# for Russian words, cuts such names differently in each case, so a place is listed in all.
+NAME_ENDINGS = ("а", "е", "у", "ом", "ы", "и", "я", "ю", "ей", "ой")
+
+
 def fold(word: str) -> str:
     return word.lower().replace("ё", "е")
 
