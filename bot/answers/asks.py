@@ -139,13 +139,35 @@ def asking_words(text: str, lang: str) -> frozenset[str]:
     return frozenset(typed[j] for i, size in _asking().spans(keys) for j in range(i, i + size))
 
 
+def counted_words(text: str, lang: str) -> tuple[str, ...]:
+    """The words, as written, right after "how many" ("how many *employees*", "сколько
+    *сёл*"): what is counted. A number in the answer must be a number of that."""
+    typed, keys = _keys(text, lang)
+    types, _windows_by_name = _lexicon()
+    return tuple(
+        typed[i + size] for i, size in types["number"].spans(keys) if i + size < len(typed)
+    )
+
+
+def time_words(text: str, lang: str) -> frozenset[str]:
+    """The words, as written, of the relative times the question names ("next week")."""
+    typed, keys = _keys(text, lang)
+    return frozenset(typed[j] for i, size in _windows().spans(keys) for j in range(i, i + size))
+
+
+@cache
+def _windows() -> Phrases:
+    found = Phrases(set())
+    for phrases in _lexicon()[1].values():
+        found = found | phrases
+    return found
+
+
 @cache
 def _asking() -> Phrases:
-    types, windows = _lexicon()
-    found = Phrases(set())
+    types, _windows_by_name = _lexicon()
+    found = _windows()
     for phrases in [*(types[t] for t in ("filler", "person", "date", "place", "number"))]:
-        found = found | phrases
-    for phrases in windows.values():
         found = found | phrases
     return found
 

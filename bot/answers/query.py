@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.answers.asks import Window, answer_types, asking_words, time_window, window_words
+from bot.answers.asks import (
+    Window,
+    answer_types,
+    asking_words,
+    counted_words,
+    time_window,
+    time_words,
+    window_words,
+)
 from bot.answers.roles import role_asked
 from bot.intent import Intent, detect_intent
 from bot.search.index import SearchIndex
@@ -39,6 +47,7 @@ class Query:
     analysed_text: str = ""  # the text as analysed (in its own script when romanised)
     respelt: dict[str, str] = field(default_factory=dict)  # typed stem → the knowledge's
     lang: str = "en"  # the question's language
+    counted: frozenset[str] = frozenset()  # tokens of what "how many" counts
     # What has been looked up for this question: (index, document, word) → found, or weight.
     _seen: dict[tuple[int, int, int], Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -239,7 +248,12 @@ def analyse_question(
     analysed = to_native_text(text, base) if romanized else text
     smalltalk = smalltalk_kind(text, lang, romanized=romanized)
     fillers = asking_words(analysed, lang)
-    words = [w for i, w in enumerate(content_words(analysed, lang)) if w.surface not in fillers]
+    found = content_words(analysed, lang)
+    # A word that asks but names a thing of the domain stays ("the address", "the venue"):
+    # the sentence that answers says it too.
+    named = {i for s, e, _c in concept_spans([w.stem for w in found]) for i in range(s, e)}
+    named -= {i for i, w in enumerate(found) if w.surface in time_words(analysed, lang)}
+    words = [w for i, w in enumerate(found) if w.surface not in fillers or i in named]
     respelt: dict[str, str] = {}
     if romanized and native is not None:
         words, respelt = _respelt(words, native)
@@ -276,4 +290,15 @@ def analyse_question(
         analysed,
         respelt,
         lang,
+        _counted(words, word_tokens, counted_words(analysed, lang)),
     )
+
+
+def _counted(
+    words: list[Word], word_tokens: list[frozenset[str]], counted: tuple[str, ...]
+) -> frozenset[str]:
+    """The tokens of the first counted word the analysis kept."""
+    for i, word in enumerate(words):
+        if word.surface in counted:
+            return word_tokens[i]
+    return frozenset()

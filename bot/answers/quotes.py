@@ -19,6 +19,7 @@ from bot.i18n.formatting import format_day
 from bot.knowledge import ArticleInfo
 from bot.search.index import SearchIndex
 from bot.text.analyzer import analyze
+from bot.text.glossary import CONCEPT_PREFIX
 from bot.text.tokenize import sentences
 
 MAX_SENTENCES = 2
@@ -36,15 +37,21 @@ _LINK = re.compile(
 )
 
 
-def holds_asked(sentence: str, tokens: frozenset[str], asks: frozenset[str]) -> bool:
-    """Whether a sentence holds an answer of an asked type: a number, a date (a number or a
-    month), a link, e-mail or phone number, a person (two capitalised words inside the
-    sentence, in the scripts that have capitals). Places cannot be told by shape."""
+def holds_asked(
+    sentence: str,
+    tokens: frozenset[str],
+    asks: frozenset[str],
+    counted: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether a sentence holds an answer of an asked type: a number (of what is ``counted``,
+    when that can be told), a date (a number or a month), a link, e-mail or phone number, a
+    person (two capitalised words inside the sentence, in the scripts that have capitals).
+    Places cannot be told by shape."""
     if "person" in asks and _PERSON.search(sentence[1:]):
         return True
     if "link" in asks and _LINK.search(sentence):
         return True
-    if "number" in asks and _NUMBER.search(sentence):
+    if "number" in asks and _NUMBER.search(sentence) and (not counted or tokens & counted):
         return True
     month = any(t.startswith("@month_") for t in tokens)
     return "date" in asks and bool(month or _NUMBER.search(sentence))
@@ -95,7 +102,7 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
     for position, sentence in enumerate(candidates):
         tokens = _sentence_tokens(sentence, lang)
         weight = sum(index.token_idf(t) or 0.0 for t in tokens & wanted)
-        if weight and holds_asked(sentence, tokens, query.asks):
+        if weight and holds_asked(sentence, tokens, query.asks, _counted(query, lang)):
             weight *= ASKED_BOOST
             holding.add(position)
         scored.append((weight, position, sentence))
@@ -126,11 +133,19 @@ def answers_asked(
     shaped = query.asks & shapes
     if not shaped:
         return True
+    counted = _counted(query, article.lang)
     return any(
-        holds_asked(s, _sentence_tokens(s, article.lang), shaped)
+        holds_asked(s, _sentence_tokens(s, article.lang), shaped, counted)
         for passage in passages
         for s in sentences(passage)
     )
+
+
+def _counted(query: Query, _text_lang: str) -> frozenset[str]:
+    """What "how many" counts, by its concepts, which match synonyms and other languages
+    ("employees" is @employee in Georgian too); a word without one is not checked, since
+    "bodies" may be counted as "organisations"."""
+    return frozenset(t for t in query.counted if t.startswith(CONCEPT_PREFIX))
 
 
 def quote_section(
