@@ -140,13 +140,15 @@ def asking_words(text: str, lang: str) -> frozenset[str]:
 
 
 def counted_words(text: str, lang: str) -> tuple[str, ...]:
-    """The words, as written, right after "how many" ("how many *employees*", "сколько
-    *сёл*"): what is counted. A number in the answer must be a number of that."""
+    """The words, as written, next to "how many": what is counted ("how many *employees*",
+    "сколько *сёл*", and before it where the language puts it there: "*нархи* қанча"). A
+    number in the answer must be a number of that."""
     typed, keys = _keys(text, lang)
     types, _windows_by_name = _lexicon()
-    return tuple(
-        typed[i + size] for i, size in types["number"].spans(keys) if i + size < len(typed)
-    )
+    found = []
+    for i, size in types["number"].spans(keys):
+        found += [typed[j] for j in (i + size, i - 1) if 0 <= j < len(typed)]
+    return tuple(found)
 
 
 def time_words(text: str, lang: str) -> frozenset[str]:
