@@ -117,6 +117,12 @@ def cmd_ingest(assistant: Assistant, _args: argparse.Namespace) -> int:
     report = assistant.ingest(progress)
     if interactive:
         print(file=sys.stderr)
+    for rel, languages in report.languages.items():
+        labels = ", ".join(
+            f"{lang}{'' if count == 1 else f' ×{count}'}{' (detected)' if detected else ''}"
+            for lang, (count, detected) in sorted(languages.items())
+        )
+        print(f"{rel}: {labels}")
     print(
         f"{len(report.changed)} file(s) ingested ({report.articles} articles, "
         f"{report.records} records), {len(report.unchanged)} unchanged, "

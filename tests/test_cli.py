@@ -156,3 +156,25 @@ def test_feedback_lists_votes(capsys: pytest.CaptureFixture[str], tmp_path: Path
     code, out, _ = run(capsys, "feedback")
     assert code == 0
     assert out.strip() == "2026-11-22 12:00 -1 [ru] 'Кто партнёры?' → -"
+
+
+def test_ingest_shows_the_language_each_article_was_labelled(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    knowledge = tmp_path / "kb"
+    (knowledge / "articles").mkdir(parents=True)
+    (knowledge / "articles" / "news.txt").write_text(
+        "NATO's school trains civil servants\n\n"
+        "The NATO school's course for Georgia's civil servants starts in March. It is the "
+        "programme's third year, and the trainers come from the Civil Service Bureau.\n",
+        encoding="utf-8",
+    )
+    (knowledge / "articles" / "declared.md").write_text(
+        "---\nlang: ru\n---\nСеминар для госслужащих пройдёт в марте.\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("REFORMBOT_KNOWLEDGE_DIR", str(knowledge))
+    monkeypatch.setenv("REFORMBOT_DATA_DIR", str(tmp_path / "data"))
+    code, out, _err = run(capsys, "ingest")
+    assert code == 0
+    assert "articles/news.txt: en (detected)" in out.splitlines()
+    assert "articles/declared.md: ru" in out.splitlines()

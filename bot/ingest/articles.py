@@ -13,7 +13,7 @@ import yaml
 
 from bot.ingest.problems import Problem
 from bot.ingest.yamltext import TextDatesLoader
-from bot.text.detect import SUPPORTED, detect_language
+from bot.text.detect import SUPPORTED, detect
 from bot.text.tokenize import sentences
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl")
@@ -31,6 +31,9 @@ class ArticleData:
     date: date | None = None
     source: str | None = None
     tags: list[str] = field(default_factory=list)
+    # How sure the detector was of ``lang`` (None when the file declared it): shown by
+    # ``reformbot ingest`` so a wrong label is seen before a reader meets it.
+    confidence: float | None = None
 
 
 class ArticleProblem(Exception):
@@ -62,12 +65,14 @@ def _looks_like_title(line: str) -> bool:
     return len(line) <= TITLE_MAX_CHARS and not line.rstrip().endswith((".", ";", ":", ","))
 
 
-def _language(declared: object, text: str, line: int | None) -> str:
+def _language(declared: object, text: str, line: int | None) -> tuple[str, float | None]:
+    """The article's language and, when detected rather than declared, how sure that is."""
     if declared is None:
-        return detect_language(text)
+        found = detect(text)
+        return found.lang, found.confidence
     if declared not in SUPPORTED:
         raise ArticleProblem(line, f"lang {declared!r} is not one of {', '.join(SUPPORTED)}")
-    return str(declared)
+    return str(declared), None
 
 
 def _date(value: object, line: int | None) -> date | None:
@@ -89,7 +94,8 @@ def read_txt(path: Path, rel: str) -> ArticleData:
         title, body = first.strip(), rest.strip()
     else:
         title, body = derive_title(text), text
-    return ArticleData(path.stem, rel, _language(None, body, None), title, body)
+    lang, confidence = _language(None, body, None)
+    return ArticleData(path.stem, rel, lang, title, body, confidence=confidence)
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
@@ -124,10 +130,12 @@ def read_markdown(path: Path, rel: str) -> ArticleData:
     tags = meta.get("tags") or []
     if not isinstance(tags, list):
         raise ArticleProblem(2, "tags must be a list")
+    lang, confidence = _language(meta.get("lang"), body, 2)
     return ArticleData(
         key=path.stem,
         path=rel,
-        lang=_language(meta.get("lang"), body, 2),
+        lang=lang,
+        confidence=confidence,
         title=str(title or derive_title(body)),
         text=body,
         date=_date(meta.get("date"), 2),
@@ -152,10 +160,12 @@ def read_jsonl(path: Path, rel: str) -> Iterator[ArticleData]:
             missing = [k for k in ("id", "text") if not str(row.get(k) or "").strip()]
             if missing:
                 raise ArticleProblem(number, f"missing field(s): {', '.join(missing)}")
+            lang, confidence = _language(row.get("lang"), row["text"], number)
             yield ArticleData(
                 key=str(row["id"]),
                 path=f"{rel}#{row['id']}",
-                lang=_language(row.get("lang"), row["text"], number),
+                lang=lang,
+                confidence=confidence,
                 title=str(row.get("title") or "").strip() or derive_title(str(row["text"])),
                 text=str(row["text"]),
                 date=_date(row.get("date"), number),

@@ -39,6 +39,9 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     articles: int = 0
     records: int = 0
+    # Per article file read: its articles' languages, each with how many and whether any
+    # was detected (False: every one declared its language).
+    languages: dict[str, dict[str, tuple[int, bool]]] = field(default_factory=dict)
 
 
 def _files_under(folder: Path, seen: set[Path]) -> Iterator[Path]:
@@ -237,9 +240,20 @@ def _ingest(
             report.articles += n_articles
             report.records += n_records
         report.changed = sorted(todo)
+        for rel in report.changed:
+            if rel.startswith("articles/"):
+                report.languages[rel] = _languages(parsed[rel])
         session.merge(Meta(key=VERSION_KEY, value=knowledge_version(hashes)))
         session.merge(Meta(key=ANALYSIS_KEY, value=ANALYSIS_VERSION))
     return report
+
+
+def _languages(articles: list[ArticleData]) -> dict[str, tuple[int, bool]]:
+    found: dict[str, tuple[int, bool]] = {}
+    for article in articles:
+        count, detected = found.get(article.lang, (0, False))
+        found[article.lang] = (count + 1, detected or article.confidence is not None)
+    return found
 
 
 ANALYSIS_KEY = "analysis_version"
