@@ -32,7 +32,9 @@ _CASE_ENDINGS = ("ის", "ით", "ად", "მა", "ს", "ი", "ა", "�
 # After a vowel-only ending the word was singular (-ება is a noun suffix, the plural is -ები),
 # so -ებ- is only a plural after a consonant case ending, -ი, or a bare postposition.
 _SINGULAR_ENDINGS = ("ა", "ო", "ე", "უ")
-_VOWELS = ("ა", "ე", "ო", "უ", "ი")
+# Not ი: it ends the stem of the -ია nouns (გერმანი-ა, გერმანი-ის, გერმანი-ა-ში), which
+# would otherwise lose it in some cases and keep it in others.
+_VOWELS = ("ა", "ე", "ო", "უ")
 _MIN_STEM = 3
 # Prefix length kept after stripping: long enough to separate ტრენინგ from ტრენერ, short enough
 # to merge syncopated stems (თანამშრომელ-ი / თანამშრომლ-ებ-ი).
