@@ -147,8 +147,24 @@ def counted_words(text: str, lang: str) -> tuple[str, ...]:
     types, _windows_by_name = _lexicon()
     found = []
     for i, size in types["number"].spans(keys):
-        found += [typed[j] for j in (i + size, i - 1) if 0 <= j < len(typed)]
+        # Two words after, as an adjective may come first ("сколько узбекских госслужащих").
+        found += [typed[j] for j in (i + size, i + size + 1, i - 1) if 0 <= j < len(typed)]
     return tuple(found)
+
+
+@cache
+def _number_words() -> frozenset[str]:
+    data = yaml.safe_load(ASKS_FILE.read_text(encoding="utf-8"))["number_words"]
+    return frozenset(
+        fold_word(word, LEXICON_LANG[lang]) for lang, found in data.items() for word in found
+    )
+
+
+def has_number(text: str, lang: str) -> bool:
+    """Whether the text gives a number: digits, or a number word of its language."""
+    if any(ch.isdigit() for ch in text):
+        return True
+    return any(fold_word(word, lang) in _number_words() for word in words(text))
 
 
 def time_words(text: str, lang: str) -> frozenset[str]:

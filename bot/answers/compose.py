@@ -513,9 +513,11 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
         if kb.record_at(doc) is None and kb.passages[doc].article is top_article
     ][:QUOTED_PASSAGES] or top_article.passages[:1]
     best = [kb.passages[doc].text for doc in matching]
-    if query.asks & SHAPED and not answers_asked(top_article, best, query, SHAPED):
+    counting = "number" in query.asks and any(t.startswith(CONCEPT_PREFIX) for t in query.counted)
+    if counting or (query.asks & SHAPED and not answers_asked(top_article, best, query, SHAPED)):
         # The sentence holding the asked name, number, date or link may sit in a passage that
-        # shares few words with the question (a contact line at the end): look at them all.
+        # shares few words with the question (a contact line at the end, "25 civil servants"
+        # in the last paragraph): look at them all.
         matching = top_article.passages[:MAX_SHAPED_PASSAGES]
     if matching:
         texts = [kb.passages[doc].text for doc in sorted(matching)]

@@ -297,8 +297,7 @@ def analyse_question(
 def _counted(
     words: list[Word], word_tokens: list[frozenset[str]], counted: tuple[str, ...]
 ) -> frozenset[str]:
-    """The tokens of the first counted word the analysis kept."""
-    for i, word in enumerate(words):
-        if word.surface in counted:
-            return word_tokens[i]
-    return frozenset()
+    """The tokens of the words next to "how many" that the analysis kept."""
+    return frozenset(
+        t for i, w in enumerate(words) if w.surface in counted for t in word_tokens[i]
+    )

@@ -13,12 +13,13 @@ from functools import lru_cache
 import alifbo
 
 from bot.answers import Section
+from bot.answers.asks import has_number
 from bot.answers.query import Query
 from bot.i18n import translations
 from bot.i18n.formatting import format_day
 from bot.knowledge import ArticleInfo
 from bot.search.index import SearchIndex
-from bot.text.analyzer import analyze
+from bot.text.analyzer import analyze, concept_spans, content_words
 from bot.text.glossary import CONCEPT_PREFIX
 from bot.text.tokenize import sentences
 
@@ -42,6 +43,7 @@ def holds_asked(
     tokens: frozenset[str],
     asks: frozenset[str],
     counted: frozenset[str] = frozenset(),
+    lang: str = "en",
 ) -> bool:
     """Whether a sentence holds an answer of an asked type: a number (of what is ``counted``,
     when that can be told), a date (a number or a month), a link, e-mail or phone number, a
@@ -51,7 +53,7 @@ def holds_asked(
         return True
     if "link" in asks and _LINK.search(sentence):
         return True
-    if "number" in asks and _NUMBER.search(sentence) and (not counted or tokens & counted):
+    if "number" in asks and has_number(sentence, lang) and (not counted or tokens & counted):
         return True
     month = any(t.startswith("@month_") for t in tokens)
     return "date" in asks and bool(month or _NUMBER.search(sentence))
@@ -98,19 +100,22 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
     wanted = set(query.tokens)
     candidates = [s for passage in passages for s in sentences(passage)]
     scored = []
-    holding = set()
+    tier: dict[int, int] = {}  # 2: "25 civil servants" for "how many civil servants"; 1: holds
+    counted = _counted(query, lang)
     for position, sentence in enumerate(candidates):
         tokens = _sentence_tokens(sentence, lang)
         weight = sum(index.token_idf(t) or 0.0 for t in tokens & wanted)
-        if weight and holds_asked(sentence, tokens, query.asks, _counted(query, lang)):
+        if weight and holds_asked(sentence, tokens, query.asks, counted, lang):
             weight *= ASKED_BOOST
-            holding.add(position)
+            counts = "number" in query.asks and _counts(sentence, lang, counted)
+            tier[position] = 2 if counts else 1
         scored.append((weight, position, sentence))
     ranked = [s for s in sorted(scored, key=lambda s: (-s[0], s[1])) if s[0] > 0] or scored
-    # The sentence that holds what was asked (the number, the date, the link) leads, even when
-    # another shares more words with a question in another language.
-    first = next((s for s in ranked if s[1] in holding), None)
-    if first is not None:
+    # The sentence that holds what was asked (the number of the thing counted, a date, a link)
+    # leads, even when another shares more words with a question in another language.
+    if tier:
+        top_tier = max(tier.values())
+        first = next(s for s in ranked if tier.get(s[1]) == top_tier)
         ranked = [first] + [s for s in ranked if s is not first]
     chosen: list[tuple[float, int, str]] = []
     for candidate in ranked:
@@ -119,6 +124,25 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
         if not chosen or sum(len(s[2]) for s in chosen) + len(candidate[2]) <= MAX_CHARS:
             chosen.append(candidate)
     return [sentence for _weight, _pos, sentence in sorted(chosen, key=lambda s: s[1])]
+
+
+def _counts(sentence: str, lang: str, counted: frozenset[str]) -> bool:
+    """Whether a number in the sentence is followed, within three words, by what is counted."""
+    if not counted:
+        return False
+    found = content_words(sentence, lang)
+    concepts: dict[int, set[str]] = {}
+    for start, end, concept in concept_spans([w.stem for w in found]):
+        for i in range(start, end):
+            concepts.setdefault(i, set()).add(concept)
+    return any(
+        word.stem.isdigit()
+        and any(
+            counted & (set(found[j].tokens) | concepts.get(j, set()))
+            for j in range(i + 1, min(i + 4, len(found)))
+        )
+        for i, word in enumerate(found)
+    )
 
 
 def answers_asked(
@@ -135,7 +159,7 @@ def answers_asked(
         return True
     counted = _counted(query, article.lang)
     return any(
-        holds_asked(s, _sentence_tokens(s, article.lang), shaped, counted)
+        holds_asked(s, _sentence_tokens(s, article.lang), shaped, counted, article.lang)
         for passage in passages
         for s in sentences(passage)
     )
