@@ -105,22 +105,30 @@ class Query:
     def names_in(self, index: SearchIndex, doc: int) -> bool:
         """Whether ``doc`` has the names of the question (see ``names``). A name of several
         capitalised words ("State Services Development Agency") counts as found when most of
-        its words are: another language names the same body with other words for some. Of two
-        names or more, one may be missing: an article need not write the country it is about
-        ("the Gov 5.0 hackathon in Greece" is in a Greek article that never says Greece)."""
+        its words are: another language names the same body with other words for some. A
+        country may be missing when the question names something else too: an article need
+        not write the country it is about ("the Gov 5.0 hackathon in Greece" is in a Greek
+        article that never says Greece)."""
         runs: list[list[int]] = []
         for i in self.names:
             if runs and runs[-1][-1] == i - 1:
                 runs[-1].append(i)
             else:
                 runs.append([i])
-        found = sum(
-            sum(self._found(index, doc, i) for i in run) * 2 >= len(run)
-            if len(run) > 1
-            else self._found(index, doc, run[0])
+        countries = default_glossary().countries
+        missing = [
+            run
             for run in runs
-        )
-        return found >= len(runs) - (1 if len(runs) > 1 else 0)
+            if not (
+                sum(self._found(index, doc, i) for i in run) * 2 >= len(run)
+                if len(run) > 1
+                else self._found(index, doc, run[0])
+            )
+        ]
+        if not missing:
+            return True
+        only_country = len(missing) == 1 and len(missing[0]) == 1
+        return only_country and len(runs) > 1 and bool(self.word_tokens[missing[0][0]] & countries)
 
     @property
     def names(self) -> list[int]:

@@ -8,7 +8,7 @@ own script since Cyrillic and Latin Uzbek are one language.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import alifbo
 
@@ -19,7 +19,7 @@ from bot.i18n import translations
 from bot.i18n.formatting import format_day
 from bot.knowledge import ArticleInfo
 from bot.search.index import SearchIndex
-from bot.text.analyzer import analyze, concept_spans, content_words
+from bot.text.analyzer import analyze, concept_spans, content_words, default_glossary
 from bot.text.glossary import CONCEPT_PREFIX
 from bot.text.tokenize import sentences
 
@@ -48,8 +48,10 @@ def holds_asked(
     """Whether a sentence holds an answer of an asked type: a number (of what is ``counted``,
     when that can be told), a date (a number or a month), a link, e-mail or phone number, a
     person (two capitalised words inside the sentence, in the scripts that have capitals).
-    Places cannot be told by shape."""
+    A place shows by a place name, an address, a street, a venue or a building."""
     if "person" in asks and _PERSON.search(sentence[1:]):
+        return True
+    if "place" in asks and tokens & _places():
         return True
     if "link" in asks and _LINK.search(sentence):
         return True
@@ -100,7 +102,8 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
     wanted = set(query.tokens)
     candidates = [s for passage in passages for s in sentences(passage)]
     scored = []
-    tier: dict[int, int] = {}  # 2: "25 civil servants" for "how many civil servants"; 1: holds
+    # 2: "25 civil servants" for "how many civil servants", or a link; 1: holds what is asked.
+    tier: dict[int, int] = {}
     counted = _counted(query, lang)
     for position, sentence in enumerate(candidates):
         tokens = _sentence_tokens(sentence, lang)
@@ -108,7 +111,10 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
         if weight and holds_asked(sentence, tokens, query.asks, counted, lang):
             weight *= ASKED_BOOST
             counts = "number" in query.asks and _counts(sentence, lang, counted)
-            tier[position] = 2 if counts else 1
+            # A link or an e-mail is the most specific shape: "where do I send the form"
+            # asks for one more than for a place.
+            linked = "link" in query.asks and bool(_LINK.search(sentence))
+            tier[position] = 2 if counts or linked else 1
         scored.append((weight, position, sentence))
     ranked = [s for s in sorted(scored, key=lambda s: (-s[0], s[1])) if s[0] > 0] or scored
     # The sentence that holds what was asked (the number of the thing counted, a date, a link)
@@ -124,6 +130,13 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
         if not chosen or sum(len(s[2]) for s in chosen) + len(candidate[2]) <= MAX_CHARS:
             chosen.append(candidate)
     return [sentence for _weight, _pos, sentence in sorted(chosen, key=lambda s: s[1])]
+
+
+@cache
+def _places() -> frozenset[str]:
+    """Concept tokens that say where: place names, and the words of addresses and venues."""
+    where = {"address", "street", "location", "hall", "building", "office"}
+    return default_glossary().names | {CONCEPT_PREFIX + c for c in where}
 
 
 def _counts(sentence: str, lang: str, counted: frozenset[str]) -> bool:

@@ -7,8 +7,8 @@ tokens wherever a term occurs, so BM25 sees the shared concept like a shared wor
 
 Two concepts may share a term once stemmed (Georgian თანამშრომელი "employee" and თანამშრომლობა
 "cooperation" truncate alike; English "e-governance" loses its "e"): such a term carries both.
-Concepts marked ``name: true`` are places: a question naming one is about that place, in any
-script, the way a capitalised name is (bot.answers.query).
+Concepts marked ``name: true`` are places (``name: country`` countries): a question naming one
+is about that place, in any script, the way a capitalised name is (bot.answers.query).
 """
 
 from __future__ import annotations
@@ -33,8 +33,10 @@ class Glossary:
         terms: dict[tuple[str, ...], set[str]],
         names: frozenset[str] = frozenset(),
         core: frozenset[str] = frozenset(),
+        countries: frozenset[str] = frozenset(),
     ) -> None:
         self.names = names  # concept tokens that name places
+        self.countries = countries  # those of them that name countries
         # Concepts of glossary.yaml: what this bot is about. The thesaurus's wider vocabulary
         # (passports, budgets, laws) matches across languages but does not make a question one
         # the bot is for.
@@ -73,12 +75,14 @@ def load_glossary(
             core = {CONCEPT_PREFIX + concept for concept in entries}
         data.update(entries)
     terms: dict[tuple[str, ...], set[str]] = {}
-    names = set()
+    names, countries = set(), set()
     for concept, entry in data.items():
         entry = dict(entry)
         is_name = entry.pop("name", False)
         if is_name:
             names.add(CONCEPT_PREFIX + concept)
+        if is_name == "country":
+            countries.add(CONCEPT_PREFIX + concept)
         for lang, phrases in entry.items():
             for phrase in phrases:
                 forms = [phrase]
@@ -87,4 +91,4 @@ def load_glossary(
                 for form in forms:
                     if stems := phrase_stems(form, lang):
                         terms.setdefault(stems, set()).add(CONCEPT_PREFIX + concept)
-    return Glossary(terms, frozenset(names), frozenset(core))
+    return Glossary(terms, frozenset(names), frozenset(core), frozenset(countries))
