@@ -165,11 +165,22 @@ class Query:
         return found[1][:depth]
 
     def _weight(self, index: SearchIndex, word: int) -> float:
+        """A word's idf. One no document has weighs as much as the rarest if it names
+        something (a name the answer must have), and only as much as an ordinary word
+        otherwise: "exactly", "put forward", an inflection the stemmer did not merge say
+        little about whether a document answers."""
         key = (id(index), -1, word)
         if key not in self._seen:
             idfs = [index.token_idf(t) for t in self.word_tokens[word]]
             known = [x for x in idfs if x is not None]
-            self._seen[key] = max(max(known) if known else index.unseen_idf(), 0.1)
+            if known:
+                weight = max(known)
+            elif word in self.names or word_script(self.words[word].surface) is Script.GEORGIAN:
+                # Georgian has no capitals: an unknown word may well be a name.
+                weight = index.unseen_idf()
+            else:
+                weight = index.mean_idf()
+            self._seen[key] = max(weight, 0.1)
         return self._seen[key]
 
     def coverage(

@@ -211,6 +211,10 @@ class SearchIndex:
         """The idf a token would have in no document: the weight of an unknown query word."""
         return float(np.log((self.size + 0.5) / 0.5))
 
+    def mean_idf(self) -> float:
+        """The idf of an ordinary word of this index."""
+        return float(self.idf.mean()) if len(self.idf) else 0.0
+
     def last_document(self, token: str) -> int | None:
         """The highest-numbered document with ``token`` (postings are sorted), or None."""
         col = self.vocabulary.get(token)
