@@ -39,6 +39,36 @@ async def test_a_question_in_russian_is_answered_in_russian(bot: Bot) -> None:
     assert "Источник:" in reply.text
 
 
+async def test_georgian_typed_in_latin_letters_is_answered_in_georgian(bot: Bot) -> None:
+    user = bot.user("ka")
+    await user.send("ra treningebi chatarda xobshi?")
+    reply = await user.reply()
+    assert "ხობ" in reply.text
+    assert "წყარო:" in reply.text  # "Source:" in Georgian
+
+
+async def test_a_question_too_short_to_tell_takes_the_app_language(bot: Bot) -> None:
+    user = bot.user("ru")
+    await user.send("GIZ?")
+    reply = await user.reply()
+    assert "Источник:" in reply.text
+
+
+async def test_a_greeting_gets_a_greeting_and_a_hint(bot: Bot) -> None:
+    user = bot.user("en")
+    await user.send("gamarjoba!")
+    reply = await user.reply()
+    assert reply.text.startswith("გამარჯობა!")
+    assert "Which workshops are coming up?" not in reply.text  # the hint is in Georgian
+
+
+async def test_a_place_the_knowledge_never_mentions_is_named(bot: Bot) -> None:
+    user = bot.user("en")
+    await user.send("Which trainings were held in Kutaisi?")
+    reply = await user.reply()
+    assert reply.text.startswith("I have nothing about Kutaisi.")
+
+
 async def test_off_topic_question_gets_i_dont_know_with_examples(bot: Bot) -> None:
     user = bot.user("en")
     await user.send("What will the weather be in Paris tomorrow?")
