@@ -28,10 +28,33 @@ MAX_SENTENCES = 2
 # a link for "where do I register") is preferred by this factor.
 ASKED_BOOST = 1.5
 _NUMBER = re.compile(r"\d")
-# "Viktor Kessler", "Γιάνναρου Φαίη", "Георгий Патаридзе": a first and a last name.
-_PERSON = re.compile(
-    r"\b[A-ZА-ЯЁΑ-ΩΆ-Ώ][a-zа-яёўқғҳα-ωά-ώ]+\s+[A-ZА-ЯЁΑ-ΩΆ-Ώ][a-zа-яёўқғҳα-ωά-ώ]{2,}"
-)
+_CAPITAL, _SMALL = "A-ZА-ЯЁЎҚҒҲΑ-ΩΆ-Ώ", "a-zа-яёўқғҳα-ωά-ώ"
+# "M.Қурбонов", "V. Kessler": an initial and a surname.
+_INITIALLED = re.compile(rf"\b[{_CAPITAL}]\.\s?[{_CAPITAL}][{_SMALL}]{{2,}}")
+
+
+@lru_cache(maxsize=16384)
+def _names_a_person(sentence: str, lang: str) -> bool:
+    """Whether the sentence names a person: an initial and a surname, or two capitalised words
+    in a row, not at its start, neither of them a word of the glossary ("Υπουργείου
+    Εσωτερικών", "Public Service" are institutions, "Φαίη Γιάνναρου" a person). Georgian has
+    no capitals, so no Georgian name is seen this way."""
+    if _INITIALLED.search(sentence):
+        return True
+    found = content_words(sentence, lang)
+    common = {i for s, e, _c in concept_spans([w.stem for w in found]) for i in range(s, e)}
+    opening = sentence.lstrip()[:1]
+
+    def proper(i: int) -> bool:
+        surface = found[i].surface
+        return surface[:1].isupper() and not surface.isupper() and i not in common
+
+    return any(
+        proper(i) and proper(i + 1) and not (i == 0 and found[0].surface[:1] == opening)
+        for i in range(len(found) - 1)
+    )
+
+
 _LINK = re.compile(
     r"https?://|www\.|[\w.-]+@[\w-]+\.\w|\+?\d[\d ()-]{6,}\d"
     r"|\b[\w-]+\.(?:gov|org|com|net|ge|uz|gr|am|md|ee|az|eu)\b"
@@ -49,7 +72,7 @@ def holds_asked(
     when that can be told), a date (a number or a month), a link, e-mail or phone number, a
     person (two capitalised words inside the sentence, in the scripts that have capitals).
     A place shows by a place name, an address, a street, a venue or a building."""
-    if "person" in asks and _PERSON.search(sentence[1:]):
+    if "person" in asks and _names_a_person(sentence, lang):
         return True
     if "place" in asks and tokens & _places():
         return True
