@@ -25,7 +25,7 @@ from bot.text.analyzer import LEXICON_LANG, Word, analyze_word, fold_word
 from bot.text.tokenize import words
 
 ASKS_FILE = Path(__file__).with_name("asks.yaml")
-ANSWER_TYPES = ("person", "date", "place", "number", "link")
+ANSWER_TYPES = ("person", "date", "place", "number", "link", "list")
 # The languages whose month names are read (CLDR locales of the reply languages).
 _MONTH_LOCALES = {"en": "en", "ka": "ka", "ru": "ru", "uz-Latn": "uz-Latn", "el": "el"}
 _YEAR = re.compile(r"^(19|20)\d\d$")

@@ -24,6 +24,8 @@ from bot.text.glossary import CONCEPT_PREFIX
 from bot.text.tokenize import sentences
 
 MAX_SENTENCES = 2
+LIST_LINES = 5
+LIST_CHARS = 700
 # A sentence holding what the question asks for (a number for "how many", a date for "when",
 # a link for "where do I register") is preferred by this factor.
 ASKED_BOOST = 1.5
@@ -147,6 +149,15 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
         first = next(s for s in ranked if tier.get(s[1]) == top_tier)
         ranked = [first] + [s for s in ranked if s is not first]
     chosen: list[tuple[float, int, str]] = []
+    if "list" in query.asks and ranked[0][0] > 0:
+        # A question asking for several things gets the best line and the lines after it: a
+        # list follows the sentence that introduces it, and shares few words with questions.
+        start = ranked[0][1]
+        for candidate in scored[start : start + LIST_LINES]:
+            if chosen and sum(len(s[2]) for s in chosen) + len(candidate[2]) > LIST_CHARS:
+                break
+            chosen.append(candidate)
+        return [sentence for _weight, _pos, sentence in chosen]
     for candidate in ranked:
         if len(chosen) == MAX_SENTENCES:
             break
@@ -212,9 +223,10 @@ def quote_section(
     article: ArticleInfo, passages: list[str], query: Query, index: SearchIndex, reader_lang: str
 ) -> Section:
     chosen = best_sentences(passages, article.lang, query, index)
+    limit = LIST_CHARS if "list" in query.asks else MAX_CHARS
     body = " ".join(in_reader_script(s, article.lang, reader_lang) for s in chosen)
-    if len(body) > MAX_CHARS:
-        body = body[:MAX_CHARS].rsplit(" ", 1)[0] + " …"
+    if len(body) > limit:
+        body = body[:limit].rsplit(" ", 1)[0] + " …"
     return Section("quote", _label(article.lang, reader_lang), (body,))
 
 
