@@ -21,7 +21,7 @@ import yaml
 from babel.dates import get_month_names
 
 from bot.i18n import babel_locale
-from bot.text.analyzer import LEXICON_LANG, Word, analyze_word, fold_word
+from bot.text.analyzer import LEXICON_LANG, Word, analyze_word, concept_spans, fold_word
 from bot.text.tokenize import words
 
 ASKS_FILE = Path(__file__).with_name("asks.yaml")
@@ -108,6 +108,15 @@ def month_stems() -> dict[str, int]:
     return found
 
 
+def _names_a_thing(typed: list[str], at: int, lang: str) -> bool:
+    """Whether the word at ``at`` is a term of the glossary: then the question word before it
+    is a determiner ("ποια εργαστήρια", which workshops), not "who" (Greek ποιος is both)."""
+    if at >= len(typed):
+        return False
+    word = analyze_word(typed[at], lang)
+    return word is not None and bool(concept_spans([word.stem]))
+
+
 def _keys(text: str, lang: str) -> tuple[list[str], list[str]]:
     typed = list(words(text))
     return typed, [_key(w, lang) for w in typed]
@@ -117,9 +126,14 @@ def answer_types(text: str, lang: str) -> frozenset[str]:
     """The kinds of answer the question's words ask for (person, date, place, number, link).
     Longer phrases first, and a word counts once: in "soat nechada" ("at what hour") the
     word for "how many" belongs to the question about time."""
-    _typed, keys = _keys(text, lang)
+    typed, keys = _keys(text, lang)
     types, _windows = _lexicon()
-    found = [(size, i, kind) for kind in ANSWER_TYPES for i, size in types[kind].spans(keys)]
+    found = [
+        (size, i, kind)
+        for kind in ANSWER_TYPES
+        for i, size in types[kind].spans(keys)
+        if not (kind == "person" and _names_a_thing(typed, i + size, lang))
+    ]
     taken: set[int] = set()
     asked = set()
     for size, start, kind in sorted(found, key=lambda f: -f[0]):
