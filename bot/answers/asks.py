@@ -226,6 +226,7 @@ def time_window(text: str, lang: str, found: list[Word], now: datetime) -> Windo
     month = day.replace(day=1)
     next_month = (month + timedelta(days=32)).replace(day=1)
     spans = {
+        "now": (now, now + timedelta(minutes=1)),
         "today": (day, day + timedelta(days=1)),
         "tomorrow": (day + timedelta(days=1), day + timedelta(days=2)),
         "this_week": (now, week + timedelta(days=7)),

@@ -260,7 +260,7 @@ def _relevant(kb: KnowledgeBase, query: Query, numbers: list[int]) -> list[tuple
     A candidate must have every name the question uses: trainings "in Zugdidi" are not the
     trainings held elsewhere, and with none the question goes to article search."""
     numbers = [n for n in numbers if query.names_in(kb.index, kb.record_doc(n))]
-    content = query.content_tokens()
+    content = _record_content(kb, query)
     if not content:
         return [(n, 0.0) for n in numbers]
     docs = [kb.record_doc(n) for n in numbers]  # ascending, as records are in index order
@@ -270,6 +270,19 @@ def _relevant(kb: KnowledgeBase, query: Query, numbers: list[int]) -> list[tuple
         return []
     kept = [(n, s) for n, s in scored if s >= RELATIVE_RELEVANCE * best]
     return sorted(kept, key=lambda ns: -ns[1])
+
+
+def _record_content(kb: KnowledgeBase, query: Query) -> list[str]:
+    """The content tokens that can narrow a list of records: those of words records use or
+    that name a concept. A word no record has and no concept covers ("ketyaptimi", "is it
+    going on") says nothing about which records are meant, and must not empty the list."""
+    keep = [
+        i
+        for i in range(len(query.words))
+        if i not in query.intent.trigger_words
+        and any(t.startswith(CONCEPT_PREFIX) or kb.in_records(t) for t in query.word_tokens[i])
+    ]
+    return sorted({t for i in keep for t in query.word_tokens[i]})
 
 
 def _structured(

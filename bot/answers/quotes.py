@@ -29,7 +29,10 @@ LIST_CHARS = 700
 # A sentence holding what the question asks for (a number for "how many", a date for "when",
 # a link for "where do I register") is preferred by this factor.
 ASKED_BOOST = 1.5
-_NUMBER = re.compile(r"\d")
+# A year, a time of day or a day.month: a lone number ("9 municipalities") is no date.
+_DATE = re.compile(
+    r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b"
+)
 _CAPITAL, _SMALL = "A-ZА-ЯЁЎҚҒҲΑ-ΩΆ-Ώ", "a-zа-яёўқғҳα-ωά-ώ"
 # "M.Қурбонов", "V. Kessler": an initial and a surname.
 _INITIALLED = re.compile(rf"\b[{_CAPITAL}]\.\s?[{_CAPITAL}][{_SMALL}]{{2,}}")
@@ -83,7 +86,7 @@ def holds_asked(
     if "number" in asks and has_number(sentence, lang) and (not counted or tokens & counted):
         return True
     month = any(t.startswith("@month_") for t in tokens)
-    return "date" in asks and bool(month or _NUMBER.search(sentence))
+    return "date" in asks and bool(month or _DATE.search(sentence))
 
 
 MAX_CHARS = 420
