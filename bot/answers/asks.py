@@ -134,6 +134,10 @@ def answer_types(text: str, lang: str) -> frozenset[str]:
         for i, size in types[kind].spans(keys)
         if not (kind == "person" and _names_a_thing(typed, i + size, lang))
     ]
+    # "How many registered": the words right after "how many" say what is counted, even when
+    # they could ask for something else (a link, here).
+    counted = {i + size + k for size, i, kind in found if kind == "number" for k in (0, 1)}
+    found = [f for f in found if f[2] == "number" or f[1] not in counted]
     taken: set[int] = set()
     asked = set()
     for size, start, kind in sorted(found, key=lambda f: -f[0]):

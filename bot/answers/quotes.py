@@ -83,7 +83,7 @@ def holds_asked(
         return True
     if "link" in asks and _LINK.search(sentence):
         return True
-    if "number" in asks and has_number(sentence, lang) and (not counted or tokens & counted):
+    if "number" in asks and _has_count(sentence, lang) and (not counted or tokens & counted):
         return True
     month = any(t.startswith("@month_") for t in tokens)
     return "date" in asks and bool(month or _DATE.search(sentence))
@@ -174,6 +174,25 @@ def _places() -> frozenset[str]:
     """Concept tokens that say where: place names, and the words of addresses and venues."""
     where = {"address", "street", "location", "hall", "building", "office"}
     return default_glossary().names | {CONCEPT_PREFIX + c for c in where}
+
+
+@lru_cache(maxsize=16384)
+def _has_count(sentence: str, lang: str) -> bool:
+    """Whether the sentence gives a number that may count something: not a year, a time of
+    day or the day of a month ("on 13 July 2021" answers no "how many")."""
+    plain = _DATE.sub(" ", sentence)
+    if not has_number(plain, lang):
+        return False
+    found = content_words(plain, lang)
+    months = {
+        i
+        for s, e, c in concept_spans([w.stem for w in found])
+        if c.startswith("@month_")
+        for i in range(s, e)
+    }
+    digits = [i for i, w in enumerate(found) if w.stem.isdigit()]
+    dated = [i for i in digits if {i - 1, i + 1} & months]
+    return len(dated) < len(digits) or not digits
 
 
 def _counts(sentence: str, lang: str, counted: frozenset[str]) -> bool:
