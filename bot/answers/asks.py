@@ -51,6 +51,9 @@ def _key(word: str, lang: str) -> str:
 class Phrases:
     """Phrases (sequences of word keys), found in a question by their first word."""
 
+    def __contains__(self, phrase: tuple[str, ...]) -> bool:
+        return phrase in self._by_first.get(phrase[0], ())
+
     def __init__(self, phrases: set[tuple[str, ...]]) -> None:
         self._by_first: dict[str, list[tuple[str, ...]]] = {}
         for phrase in sorted(phrases, key=len, reverse=True):
@@ -90,6 +93,7 @@ def _lexicon() -> tuple[dict[str, Phrases], dict[str, Phrases]]:
     types = {t: _phrases(data[t]) for t in ANSWER_TYPES}
     windows = {name: _phrases(by_lang) for name, by_lang in data["window"].items()}
     types["filler"] = _phrases(data["filler"])
+    types["which_or_who"] = _phrases(data["which_or_who"])
     return types, windows
 
 
@@ -132,7 +136,11 @@ def answer_types(text: str, lang: str) -> frozenset[str]:
         (size, i, kind)
         for kind in ANSWER_TYPES
         for i, size in types[kind].spans(keys)
-        if not (kind == "person" and _names_a_thing(typed, i + size, lang))
+        if not (
+            kind == "person"
+            and (keys[i],) in types["which_or_who"]
+            and _names_a_thing(typed, i + size, lang)
+        )
     ]
     # "How many registered": the words right after "how many" say what is counted, even when
     # they could ask for something else (a link, here).
