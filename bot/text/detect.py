@@ -73,7 +73,7 @@ def _is_stop(word: str, lang: str) -> bool:
     return rules is not None and fold_word(word, lang) in rules.STOP_WORDS
 
 
-def _cyrillic(text: str, folded: list[str]) -> Detection:
+def _cyrillic(text: str, folded: list[str], known: Known | None) -> Detection:
     if _UZ_CYRILLIC_LETTERS.search(text):
         return Detection("uz-Cyrl", 1.0)
     uzbek = sum(
@@ -88,6 +88,10 @@ def _cyrillic(text: str, folded: list[str]) -> Detection:
         for w in folded
     )
     russian = sum(w in ru.STOP_WORDS or w in smalltalk_words("ru") for w in folded)
+    if uzbek == russian:
+        # A few keywords ("GIZ Бюро госслужбы"): which language's stems the knowledge holds.
+        uzbek += sum(_known(known, "uz-Latn", w) for w in folded)
+        russian += sum(_known(known, "ru", w) for w in folded)
     # The script already narrows it to two languages: a word that tells them apart suffices.
     if uzbek != russian:
         return Detection("uz-Cyrl" if uzbek > russian else "ru", SCRIPT_NARROWED)
@@ -176,7 +180,7 @@ def detect(text: str, default: str = "en", known: Known | None = None) -> Detect
             return Detection("el", 1.0)
         case Script.CYRILLIC:
             folded = [w.lower() for w in words(text) if not w.isdigit()]
-            return _cyrillic(text, folded) if folded else Detection(default, 0.0)
+            return _cyrillic(text, folded, known) if folded else Detection(default, 0.0)
         case Script.LATIN:
             return _latin(text, default, known)
     return Detection(default, 0.0)
