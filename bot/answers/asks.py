@@ -94,6 +94,7 @@ def _lexicon() -> tuple[dict[str, Phrases], dict[str, Phrases]]:
     windows = {name: _phrases(by_lang) for name, by_lang in data["window"].items()}
     types["filler"] = _phrases(data["filler"])
     types["which_or_who"] = _phrases(data["which_or_who"])
+    types["where_opening_only"] = _phrases(data["where_opening_only"])
     return types, windows
 
 
@@ -141,6 +142,7 @@ def answer_types(text: str, lang: str) -> frozenset[str]:
             and (keys[i],) in types["which_or_who"]
             and _names_a_thing(typed, i + size, lang)
         )
+        and not (kind == "place" and i > 0 and (keys[i],) in types["where_opening_only"])
     ]
     # "How many registered": the words right after "how many" say what is counted, even when
     # they could ask for something else (a link, here).
