@@ -52,10 +52,6 @@ class Query:
     _seen: dict[tuple[int, int, int], Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
-    def asks_how_many(self) -> bool:
-        return "number" in self.asks
-
-    @property
     def tokens(self) -> list[str]:
         """The BM25 query: every word's own tokens, then each concept once per occurrence."""
         own = [t for w in self.words for t in w.tokens]
