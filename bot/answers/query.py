@@ -158,7 +158,17 @@ class Query:
         if found is None or found[0] < depth:
             found = (depth, index.top(self.tokens, depth))
             self._seen[key] = found
+            self._note_matches(index, [doc for doc, _score in found[1]])
         return found[1][:depth]
+
+    def _note_matches(self, index: SearchIndex, docs: list[int]) -> None:
+        """Which of these documents has each word, looked up for all of them at once: the
+        stages after the search ask it of the same few documents again and again."""
+        tokens = {t for found in self.match_tokens for t in found}
+        having = index.containing(tokens, docs)
+        for i, found in enumerate(self.match_tokens):
+            for doc in docs:
+                self._seen[(id(index), doc, i)] = any(doc in having[t] for t in found)
 
     def _weight(self, index: SearchIndex, word: int) -> float:
         """A word's idf. One no document has weighs as much as the rarest if it names

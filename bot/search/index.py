@@ -222,6 +222,23 @@ class SearchIndex:
             return None
         return int(self.matrix.indices[self.matrix.indptr[col + 1] - 1])
 
+    def containing(self, tokens: Iterable[str], docs: Sequence[int]) -> dict[str, set[int]]:
+        """For each token, which of ``docs`` have it: one binary search per token for all."""
+        wanted = np.asarray(sorted(set(docs)), dtype=self.matrix.indices.dtype)
+        found: dict[str, set[int]] = {}
+        for token in tokens:
+            col = self.vocabulary.get(token)
+            if col is None or not len(wanted):
+                found[token] = set()
+                continue
+            postings = self._postings(col)
+            if not len(postings):
+                found[token] = set()
+                continue
+            at = np.minimum(np.searchsorted(postings, wanted), len(postings) - 1)
+            found[token] = set(wanted[postings[at] == wanted].tolist())
+        return found
+
     def contains(self, doc: int, token: str) -> bool:
         """Whether ``doc`` has ``token``: a binary search in the token's sorted postings."""
         col = self.vocabulary.get(token)

@@ -113,3 +113,10 @@ def test_a_query_of_many_terms_ranks_as_sorting_all_scores() -> None:
     every = index.scores(query)
     expected = sorted((i for i in range(400) if every[i] > 0), key=lambda i: (-every[i], i))
     assert [doc for doc, _score in index.top(query, 10)] == expected[:10]
+
+
+def test_containing_tells_which_documents_have_each_token() -> None:
+    index = SearchIndex.build([["a", "b"], ["b"], ["c"], ["a"]])
+    found = index.containing(["a", "b", "zz"], [0, 1, 3])
+    assert found == {"a": {0, 3}, "b": {0, 1}, "zz": set()}
+    assert all(index.contains(d, t) == (d in found[t]) for t in "ab" for d in (0, 1, 3))
