@@ -89,13 +89,18 @@ def cmd_ask(assistant: Assistant, args: argparse.Namespace) -> int:
     if args.batch:
         for item in read_batch(args.batch):
             answer = assistant.ask(
-                item["q"], lang=item["lang"] or args.lang, now=item["now"] or args.now
+                item["q"],
+                lang=item["lang"] or args.lang,
+                now=item["now"] or args.now,
+                explain=args.explain,
             )
             _print(answer, args.json, args.explain)
         return 0
     if not args.question:
         raise SystemExit("reformbot ask: give a QUESTION or --batch FILE")
-    answer = assistant.ask(" ".join(args.question), lang=args.lang, now=args.now)
+    answer = assistant.ask(
+        " ".join(args.question), lang=args.lang, now=args.now, explain=args.explain
+    )
     _print(answer, args.json, args.explain)
     return 0
 

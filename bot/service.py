@@ -112,6 +112,7 @@ class Assistant:
         lang: str | None = None,
         now: datetime | None = None,
         fallback_lang: str | None = None,
+        explain: bool = False,
     ) -> Answer:
         """Answer in ``lang`` when the person chose one; else in the question's language, or
         ``fallback_lang`` (their app's) when the question is too short to tell."""
@@ -122,4 +123,5 @@ class Assistant:
             now=now or datetime.now(UTC),
             default_lang=self.settings.default_lang,
             fallback_lang=fallback_lang,
+            explain=explain,
         )

@@ -178,3 +178,15 @@ def test_ingest_shows_the_language_each_article_was_labelled(
     assert code == 0
     assert "articles/news.txt: en (detected)" in out.splitlines()
     assert "articles/declared.md: ru" in out.splitlines()
+
+
+def test_ask_explain_shows_the_analysis_and_why_it_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "ask", "--explain", "ra treningebi chatarda Kutaisshi?")
+    assert code == 0
+    assert "typed in Latin letters" in err and "read as: რა " in err
+    assert "matched by sound:" in err and "→ტრენინგ" in err
+    assert "decision: refused, no document names" in err
+    code, out, err = run(capsys, "ask", "Which trainings were held in Kutaisi?")
+    assert err == "" and out.startswith("I have nothing about Kutaisi.")

@@ -84,20 +84,33 @@ def answer_question(
     now: datetime,
     default_lang: str,
     fallback_lang: str | None = None,
+    explain: bool = False,
 ) -> Answer:
     """The whole answer to one question, in ``lang`` (chosen), else the question's own
-    language, else ``fallback_lang`` (what is known of the asker), else ``default_lang``."""
+    language, else ``fallback_lang`` (what is known of the asker), else ``default_lang``.
+    With ``explain``, the answer carries every step that led to it (``reformbot ask
+    --explain``); without, none is written down, since every question pays for it."""
     detection = detect(question, default_lang, known=kb.known_word)
     reply_lang = reply_language(detection, lang, fallback_lang, default_lang)
     query = understand(kb, question, detection, now)
-    trace = [
-        f"language: {detection.lang} (confidence {detection.confidence:.2f}"
-        f"{', typed in Latin letters' if detection.romanized else ''}) → reply in {reply_lang}",
-        *explain_query(query),
-    ]
+    trace: list[str] = _Discarded()
+    if explain:
+        trace = [
+            f"language: {detection.lang} (confidence {detection.confidence:.2f}"
+            f"{', typed in Latin letters' if detection.romanized else ''})"
+            f" → reply in {reply_lang}",
+            *explain_query(query),
+        ]
     answer = _answer(kb, query, reply_lang, now, trace)
-    answer.explain = trace
+    answer.explain = list(trace)
     return answer
+
+
+class _Discarded(list):
+    """A trace nobody reads: the decisions' notes are dropped as they are made."""
+
+    def append(self, _line: str) -> None:
+        return None
 
 
 def explain_query(query: Query) -> list[str]:
@@ -487,7 +500,7 @@ def _base(lang: str) -> str:
 
 def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Answer:
     hits = query.hits(kb.index, SEARCH_DEPTH)
-    for doc, score in hits[:5]:
+    for doc, score in hits[:5] if not isinstance(trace, _Discarded) else ():
         share, count = query.coverage(kb.index, doc)
         record = kb.record_at(doc)
         name = record.id if record else kb.passages[doc].article.path
