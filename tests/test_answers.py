@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.answers.plain import to_plain_text
 from bot.service import Assistant
+from tests.conftest import MakeSettings
 
 # (question, reply language, expected source article, strings one of which must be in the reply)
 QUESTIONS = [
@@ -203,3 +206,21 @@ def test_georgian_typed_in_latin_letters_is_answered_in_georgian(assistant: Assi
 def test_a_short_question_takes_the_language_of_the_app(assistant: Assistant) -> None:
     answer = assistant.ask("GIZ?", fallback_lang="ru")
     assert answer.answered and answer.lang == "ru"
+
+
+def test_where_quotes_the_address_beside_the_sentence_that_matches(
+    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    """The sentence naming the hall and the town says nothing new to "where in Rustavi?"; the
+    street is in the next one, which shares no word with the question."""
+    (knowledge_copy / "articles" / "rustavi-hall.md").write_text(
+        "---\ntitle: A new public service hall opens in Rustavi\nlang: en\n---\n"
+        "On 3 March a new public service hall opened in Rustavi. "
+        "It stands at 12 Megobroba Street, beside the railway station. "
+        "About 200 services are offered there every working day.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
+    answer = assistant.ask("Where is the new public service hall in Rustavi?")
+    assert answer.sources[0].id == "rustavi-hall"
+    assert "12 Megobroba Street" in to_plain_text(answer)

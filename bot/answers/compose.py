@@ -431,19 +431,23 @@ def _unique(articles: Iterable[ArticleInfo]) -> list[ArticleInfo]:
 
 
 def _rank_articles(
-    kb: KnowledgeBase, hits: list[tuple[int, float]]
+    kb: KnowledgeBase, hits: list[tuple[int, float]], passages: list[tuple[int, float]]
 ) -> list[tuple[ArticleInfo, float]]:
-    """Articles by their best document; a record counts for every article it came from, and
-    among those the article whose own passages match best comes first."""
-    best: dict[str, tuple[float, float, ArticleInfo]] = {}
+    """Articles by their best document of ``hits``; a record counts for every article it came
+    from, and among those the article whose own ``passages`` match best comes first."""
+    own = {}
+    for doc, score in passages:
+        if kb.record_at(doc) is None:
+            path = kb.passages[doc].article.path
+            own[path] = max(own.get(path, 0.0), score)
+    best: dict[str, tuple[float, ArticleInfo]] = {}
     for doc, score in hits:
         record = kb.record_at(doc)
-        articles = kb.articles_of(record) if record else [kb.passages[doc].article]
-        for article in articles:
-            top, own, _ = best.get(article.path, (0.0, 0.0, article))
-            best[article.path] = (max(top, score), max(own, 0.0 if record else score), article)
-    ordered = sorted(best.values(), key=lambda t: (-t[0], -t[1]))
-    return [(article, score) for score, _own, article in ordered]
+        for article in kb.articles_of(record) if record else [kb.passages[doc].article]:
+            top, _ = best.get(article.path, (0.0, article))
+            best[article.path] = (max(top, score), article)
+    ordered = sorted(best.values(), key=lambda t: (-t[0], -own.get(t[1].path, 0.0)))
+    return [(article, score) for score, article in ordered]
 
 
 def _lead_record(
@@ -518,11 +522,11 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
         return dont_know(lang)
     # The best-ranked document that answers leads; those that merely share words follow it.
     hits = covering + [h for h in hits if h not in covering]
-    first = {a.path for a, _s in _rank_articles(kb, covering)}
-    ordered = _rank_articles(kb, hits)
-    ranked = [r for r in ordered if r[0].path in first] + [
-        r for r in ordered if r[0].path not in first
-    ]
+    # Articles are ranked by their covering documents only: a record that merely shares words
+    # with the question must not lift its article above one whose passage answers it.
+    ranked = _rank_articles(kb, covering, hits)
+    first = {a.path for a, _s in ranked}
+    ranked += [r for r in _rank_articles(kb, hits, hits) if r[0].path not in first]
     if not ranked:
         return dont_know(lang)
     top_article = ranked[0][0]

@@ -72,14 +72,16 @@ def holds_asked(
     asks: frozenset[str],
     counted: frozenset[str] = frozenset(),
     lang: str = "en",
+    given: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether a sentence holds an answer of an asked type: a number (of what is ``counted``,
     when that can be told), a date (a number or a month), a link, e-mail or phone number, a
     person (two capitalised words inside the sentence, in the scripts that have capitals).
-    A place shows by a place name, an address, a street, a venue or a building."""
+    A place shows by a place name, an address, a street, a venue or a building, other than
+    those the question ``given`` names: "Gldani" says nothing new to "where in Gldani?"."""
     if "person" in asks and _names_a_person(sentence, lang):
         return True
-    if "place" in asks and tokens & _places():
+    if "place" in asks and (tokens - given) & _places():
         return True
     if "link" in asks and _LINK.search(sentence):
         return True
@@ -136,21 +138,35 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
     for position, sentence in enumerate(candidates):
         tokens = _sentence_tokens(sentence, lang)
         weight = sum(index.token_idf(t) or 0.0 for t in tokens & wanted)
-        if weight and holds_asked(sentence, tokens, query.asks, counted, lang):
+        if query.asks and holds_asked(
+            sentence, tokens, query.asks, counted, lang, frozenset(wanted)
+        ):
             weight *= ASKED_BOOST
             counts = "number" in query.asks and _counts(sentence, lang, counted)
-            # A link or an e-mail is the most specific shape: "where do I send the form"
-            # asks for one more than for a place.
+            # A link or an e-mail is the most specific shape ("where do I send the form"
+            # asks for one more than for a place),
             linked = "link" in query.asks and bool(_LINK.search(sentence))
-            tier[position] = 2 if counts or linked else 1
+            # and a street or an address says where more closely than a town's name.
+            addressed = "place" in query.asks and bool(tokens & _ADDRESSES - wanted)
+            tier[position] = 2 if counts or linked or addressed else 1
         scored.append((weight, position, sentence))
     ranked = [s for s in sorted(scored, key=lambda s: (-s[0], s[1])) if s[0] > 0] or scored
-    # The sentence that holds what was asked (the number of the thing counted, a date, a link)
-    # leads, even when another shares more words with a question in another language.
     if tier:
         top_tier = max(tier.values())
-        first = next(s for s in ranked if tier.get(s[1]) == top_tier)
-        ranked = [first] + [s for s in ranked if s is not first]
+        tops = [position for position, t in tier.items() if t == top_tier]
+        first = next((s for s in ranked if s[0] > 0 and s[1] in tops), None)
+        if first is not None:
+            # The sentence that holds what was asked (the number of the thing counted, a date,
+            # a link) leads, even when another shares more words with a question in another
+            # language.
+            ranked = [first] + [s for s in ranked if s is not first]
+        elif ranked[0][1] not in tops:
+            # None that shares the question's words holds it: the answer is usually beside
+            # the sentence that does ("The branch opened in Gldani. It stands at 81 ...
+            # Street"), so the nearest sentence holding it joins the best one.
+            start = ranked[0][1]
+            nearest = scored[min(tops, key=lambda p: (abs(p - start), p))]
+            ranked = [ranked[0], nearest] + [s for s in ranked[1:] if s is not nearest]
     chosen: list[tuple[float, int, str]] = []
     if "list" in query.asks and ranked[0][0] > 0:
         # A question asking for several things gets the best line and the lines after it: a
@@ -167,6 +183,9 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
         if not chosen or sum(len(s[2]) for s in chosen) + len(candidate[2]) <= MAX_CHARS:
             chosen.append(candidate)
     return [sentence for _weight, _pos, sentence in sorted(chosen, key=lambda s: s[1])]
+
+
+_ADDRESSES = frozenset({CONCEPT_PREFIX + "address", CONCEPT_PREFIX + "street"})
 
 
 @cache
@@ -227,8 +246,9 @@ def answers_asked(
     if not shaped:
         return True
     counted = _counted(query, article.lang)
+    given = frozenset(query.tokens)
     return any(
-        holds_asked(s, _sentence_tokens(s, article.lang), shaped, counted, article.lang)
+        holds_asked(s, _sentence_tokens(s, article.lang), shaped, counted, article.lang, given)
         for passage in passages
         for s in sentences(passage)
     )
