@@ -224,3 +224,21 @@ def test_where_quotes_the_address_beside_the_sentence_that_matches(
     answer = assistant.ask("Where is the new public service hall in Rustavi?")
     assert answer.sources[0].id == "rustavi-hall"
     assert "12 Megobroba Street" in to_plain_text(answer)
+
+
+def test_a_loan_word_in_romanised_greek_stays_as_the_article_writes_it(
+    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    """Greeklish typists write "bootcamp" as the Greek article does, in Latin letters; spelt
+    in Greek letters it would match nothing."""
+    (knowledge_copy / "articles" / "bootcamp.md").write_text(
+        "---\ntitle: Bootcamp ψηφιακών δεξιοτήτων\nlang: el\n---\n"
+        "Το Υπουργείο Ψηφιακής Διακυβέρνησης διοργανώνει bootcamp ψηφιακών δεξιοτήτων για "
+        "στελέχη του Δημοσίου. Το πρόγραμμα ξεκινά στις 5 Μαΐου 2027 στη Θεσσαλονίκη.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
+    answer = assistant.ask("pote ksekinaei to bootcamp?")
+    assert answer.lang == "el" and answer.answered
+    assert answer.sources[0].id == "bootcamp"
+    assert "5 Μαΐου 2027" in to_plain_text(answer)

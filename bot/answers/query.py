@@ -20,9 +20,20 @@ from bot.answers.roles import role_asked
 from bot.intent import Intent, detect_intent
 from bot.search.index import SearchIndex
 from bot.search.spelling import Spelling
-from bot.text.analyzer import Word, concept_spans, content_words, default_glossary
+from bot.text.analyzer import (
+    Word,
+    analyze_word,
+    concept_spans,
+    content_words,
+    default_glossary,
+)
 from bot.text.glossary import CONCEPT_PREFIX
-from bot.text.romanized import NativeVocabulary, native_stop_keys, sound_key, to_native_text
+from bot.text.romanized import (
+    NativeVocabulary,
+    native_stop_keys,
+    sound_key,
+    to_native_text,
+)
 from bot.text.scripts import Script, word_script
 from bot.text.smalltalk import smalltalk_kind
 
@@ -235,6 +246,25 @@ def _spelt(words: list[Word], index: SearchIndex, spelling: Spelling) -> list[Wo
     ]
 
 
+def _borrowed(
+    typed: str,
+    spelt: str,
+    lang: str,
+    index: SearchIndex | None,
+    native: NativeVocabulary | None,
+) -> bool:
+    """Whether a word of a romanised question is one the knowledge writes in Latin letters
+    ("hackathon", "prompt" in a Greek article) and has no word sounding like its respelling:
+    typists borrow such words unchanged, and spelt in Greek or Georgian they match nothing."""
+    if index is None or native is None:
+        return False
+    latin = analyze_word(typed, "en")
+    if latin is None or latin.stem not in index.vocabulary:
+        return False
+    word = analyze_word(spelt, lang)
+    return word is None or native.match(word.stem) is None
+
+
 def _respelt(words: list[Word], native: NativeVocabulary) -> tuple[list[Word], dict[str, str]]:
     """Words of a romanised question whose stem the knowledge lacks, replaced by the known
     stem that sounds the same (ტრენინგ for the თრენინგ a table spells "trening" with)."""
@@ -270,7 +300,12 @@ def analyse_question(
     question (``romanized``: Georgian, Russian or Greek in Latin letters) is spelt in its own
     script first and its stems matched by sound to those of ``native``."""
     base = lang.split("-")[0]
-    analysed = to_native_text(text, base) if romanized else text
+    if romanized:
+        analysed = to_native_text(
+            text, base, keep=lambda typed, spelt: _borrowed(typed, spelt, base, index, native)
+        )
+    else:
+        analysed = text
     smalltalk = smalltalk_kind(text, lang, romanized=romanized)
     fillers = asking_words(analysed, lang)
     found = content_words(analysed, lang)

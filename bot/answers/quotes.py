@@ -146,8 +146,8 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
             # A link or an e-mail is the most specific shape ("where do I send the form"
             # asks for one more than for a place),
             linked = "link" in query.asks and bool(_LINK.search(sentence))
-            # and a street or an address says where more closely than a town's name.
-            addressed = "place" in query.asks and bool(tokens & _ADDRESSES - wanted)
+            # and a venue or an address says where more closely than a town's name.
+            addressed = "place" in query.asks and bool(tokens & _VENUES - wanted)
             tier[position] = 2 if counts or linked or addressed else 1
         scored.append((weight, position, sentence))
     ranked = [s for s in sorted(scored, key=lambda s: (-s[0], s[1])) if s[0] > 0] or scored
@@ -185,14 +185,18 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
     return [sentence for _weight, _pos, sentence in sorted(chosen, key=lambda s: s[1])]
 
 
-_ADDRESSES = frozenset({CONCEPT_PREFIX + "address", CONCEPT_PREFIX + "street"})
+# The words of addresses and venues: they say where more closely than a town's or a country's
+# name ("in the conference hall of the Academy", "at 81 Khizanishvili Street"). Not "office":
+# it names institutions more often than rooms ("the Civil Service Office").
+_VENUES = frozenset(CONCEPT_PREFIX + c for c in ("address", "street", "hall", "building"))
 
 
 @cache
 def _places() -> frozenset[str]:
-    """Concept tokens that say where: place names, and the words of addresses and venues."""
-    where = {"address", "street", "location", "hall", "building", "office"}
-    return default_glossary().names | {CONCEPT_PREFIX + c for c in where}
+    """Concept tokens that say where: place names, venues and addresses."""
+    return (
+        default_glossary().names | _VENUES | {CONCEPT_PREFIX + c for c in ("location", "office")}
+    )
 
 
 @lru_cache(maxsize=16384)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -94,14 +94,19 @@ def to_native(word: str, lang: str) -> str:
     return "".join(out)
 
 
-def to_native_text(text: str, lang: str) -> str:
-    """Every Latin-typed word of ``text`` in the script of ``lang``; acronyms stay Latin."""
-    return LATIN_WORD.sub(
-        lambda m: (
-            m[0] if is_acronym(m[0]) else to_native(m[0], lang).replace("'", "").replace("ʻ", "")
-        ),
-        text,
-    )
+def to_native_text(
+    text: str, lang: str, keep: Callable[[str, str], bool] = lambda _typed, _native: False
+) -> str:
+    """Every Latin-typed word of ``text`` in the script of ``lang``; acronyms stay Latin, and
+    so do the words ``keep`` says to (given the word and its respelling)."""
+
+    def spell(typed: str) -> str:
+        if is_acronym(typed):
+            return typed
+        native = to_native(typed, lang).replace("'", "").replace("ʻ", "")
+        return typed if keep(typed, native) else native
+
+    return LATIN_WORD.sub(lambda m: spell(m[0]), text)
 
 
 # What a Latin typist cannot tell apart, folded to one symbol (lower case letters; capitals
