@@ -109,6 +109,11 @@ class KnowledgeBase:
         vocabulary = self.native_vocabulary(lang)
         return word.stem in vocabulary or sound_key(word.stem, lang) in vocabulary.key_set
 
+    def written(self, doc: int) -> bool:
+        """Whether the document ``doc`` is one staff wrote: a record, or a passage of an
+        article file of its own, not of a row of a bulk ``.jsonl`` import of laws or news."""
+        return doc >= len(self.passages) or "#" not in self.passages[doc].article.path
+
     def in_written_articles(self, token: str) -> bool:
         """Whether an article staff wrote (a file of its own, not a row of a bulk ``.jsonl``
         import of laws or news) has ``token``: such articles say what the bot is for too."""
@@ -118,7 +123,7 @@ class KnowledgeBase:
             if col is not None:
                 start, end = self.index.matrix.indptr[col], self.index.matrix.indptr[col + 1]
                 for doc in self.index.matrix.indices[start:end]:
-                    if doc < len(self.passages) and "#" not in self.passages[doc].article.path:
+                    if doc < len(self.passages) and self.written(doc):
                         found = True
                         break
             self._written[token] = found

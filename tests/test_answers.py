@@ -242,3 +242,32 @@ def test_a_loan_word_in_romanised_greek_stays_as_the_article_writes_it(
     assert answer.lang == "el" and answer.answered
     assert answer.sources[0].id == "bootcamp"
     assert "5 Μαΐου 2027" in to_plain_text(answer)
+
+
+def test_a_new_article_in_another_language_answers_over_records_that_share_more_words(
+    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    """An English question about a Georgian article staff just added: the training records,
+    written in every language, match its English words better, but only the article says
+    how to register."""
+    (knowledge_copy / "articles" / "procurement-training.md").write_text(
+        "---\ntitle: ბიურო საჯარო მოხელეებს შესყიდვების ტრენინგს სთავაზობს\nlang: ka\n---\n"
+        "საჯარო სამსახურის ბიურო საჯარო მოხელეებისთვის სახელმწიფო შესყიდვების ახალ "
+        "ტრენინგს აცხადებს. ტრენინგი 2027 წლის მარტში თბილისში გაიმართება.\n\n"
+        "კურსი ხუთ მოდულს მოიცავს: კანონმდებლობის მიმოხილვა, ელექტრონული სისტემის "
+        "გამოყენება, ხელშეკრულების მართვა, რისკების შეფასება და პრაქტიკული სავარჯიშოები. "
+        "ლექტორები სააგენტოს გამოცდილი ექსპერტები იქნებიან. კურსის დასრულების შემდეგ "
+        "მონაწილეები სერტიფიკატს მიიღებენ. ჯგუფში ოცდაათი ადგილია, უპირატესობა რეგიონული "
+        "უწყებების წარმომადგენლებს მიენიჭებათ, მგზავრობის ხარჯებს კი მათივე უწყებები "
+        "აანაზღაურებენ.\n\n"
+        "რეგისტრაცია ბმულზე https://example.ge/csb/procurement-2027 მიმდინარეობს.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
+    answer = assistant.ask(
+        "how can I sign up for the procurement training for civil servants of Georgia's Civil"
+        " Service Bureau in Tbilisi?"
+    )
+    assert answer.lang == "en" and answer.answered
+    assert answer.sources[0].id == "procurement-training"
+    assert "https://example.ge/csb/procurement-2027" in to_plain_text(answer)

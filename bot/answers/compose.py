@@ -7,7 +7,7 @@ the best document covers enough of the question; otherwise the honest answer is 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 from bot.answers import Answer, EventRef, Section, SourceRef
@@ -32,9 +32,11 @@ MAX_UPCOMING = 10
 MAX_RECENT = 5
 MAX_LISTED = 8
 MAX_SOURCES = 5
+# How far down the ranking an answer is looked for: documents in the question's language
+# outscore one in another language that covers more of it, since they match its words as
+# typed as well as their concepts (a record in six languages beats a Georgian article).
 SEARCH_DEPTH = 20
-# How far down the ranking an answer may be found when better-ranked documents do not cover
-# the question (they share common words, not its names).
+# How far down the ranking a document answers without covering more than those above it.
 COVERING_DEPTH = 5
 # How much more of the question an article must cover to answer instead of the records.
 BETTER_BY = 0.1
@@ -345,17 +347,41 @@ def _better_article(kb: KnowledgeBase, query: Query, numbers: list[int]) -> Arti
     best_record = max(query.coverage(kb.index, d)[0] for d in record_docs)
     if best_record + BETTER_BY >= 1.0:
         return None  # no article can cover the question better than that
-    for doc, _score in query.hits(kb.index, SEARCH_DEPTH)[:COVERING_DEPTH]:
+    for doc, _score in _near(query.hits(kb.index, SEARCH_DEPTH)):
         if kb.record_at(doc) is not None:
             continue
         article = kb.passages[doc].article
         if article.path in cited:
-            return None
-        share = query.coverage(kb.index, doc)[0]
-        if _covers(kb, query, doc) and share > best_record + BETTER_BY:
+            continue  # the records' own article: they say what it says
+        if _covers(kb, query, doc) and query.coverage(kb.index, doc)[0] > best_record + BETTER_BY:
             return article
-        return None
     return None
+
+
+def _covering(
+    kb: KnowledgeBase, query: Query, near: list[tuple[int, float]]
+) -> Iterator[tuple[int, float]]:
+    """The documents that answer, each scored by its BM25 score times the square of the share
+    of the question it covers. Past the first few, only an article staff wrote answers, and
+    only when it covers clearly more than any of them: a Georgian article asked about in
+    English ranks below records that match the question's English words, while a bulk-imported
+    news item that shares a few words with the question ("Greece", "prime minister") is no
+    better an answer for being found deeper down."""
+    head = max((query.coverage(kb.index, doc)[0] for doc, _s in near[:COVERING_DEPTH]), default=0)
+    for rank, (doc, score) in enumerate(near):
+        share = query.coverage(kb.index, doc)[0]
+        deep = rank >= COVERING_DEPTH
+        if deep and (share <= head + BETTER_BY or not kb.written(doc)):
+            continue
+        if _covers(kb, query, doc):
+            yield doc, score * share**2
+
+
+def _near(hits: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """The close runners-up: further down, a document that happens to contain the question's
+    few shared words (a law naming the prime minister) is no answer to it."""
+    top = hits[0][1] if hits else 0.0
+    return [(doc, score) for doc, score in hits if score >= RELATIVE_RELEVANCE * top]
 
 
 def _list_events(
@@ -509,11 +535,9 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
         record = kb.record_at(doc)
         name = record.id if record else kb.passages[doc].article.path
         trace.append(f"candidate: {name} score {score:.2f} covers {share:.2f} ({count} words)")
-    # Only among the close runners-up: further down, a document that happens to contain the
-    # question's few shared words (a law naming the prime minister) is no answer to it.
-    top = hits[0][1] if hits else 0.0
-    near = [(d, s) for d, s in hits[:COVERING_DEPTH] if s >= RELATIVE_RELEVANCE * top]
-    covering = [(doc, score) for doc, score in near if _covers(kb, query, doc)]
+    # Among the documents that answer, one covering more of the question leads one that
+    # matches fewer of its words more often (BM25 alone favours the latter).
+    covering = sorted(_covering(kb, query, _near(hits)), key=lambda ds: -ds[1])
     if not covering:
         trace.append(
             f"decision: refused, no match covers {MIN_COVERAGE} of the question (of its words"
