@@ -110,9 +110,9 @@ class KnowledgeBase:
         return word.stem in vocabulary or sound_key(word.stem, lang) in vocabulary.key_set
 
     def written(self, doc: int) -> bool:
-        """Whether the document ``doc`` is one staff wrote: a record, or a passage of an
-        article file of its own, not of a row of a bulk ``.jsonl`` import of laws or news."""
-        return doc >= len(self.passages) or "#" not in self.passages[doc].article.path
+        """Whether the passage ``doc`` is of an article staff wrote: a file of its own, not a
+        row of a bulk ``.jsonl`` import of laws or news."""
+        return "#" not in self.passages[doc].article.path
 
     def in_written_articles(self, token: str) -> bool:
         """Whether an article staff wrote (a file of its own, not a row of a bulk ``.jsonl``

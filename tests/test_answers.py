@@ -271,3 +271,26 @@ def test_a_new_article_in_another_language_answers_over_records_that_share_more_
     assert answer.lang == "en" and answer.answered
     assert answer.sources[0].id == "procurement-training"
     assert "https://example.ge/csb/procurement-2027" in to_plain_text(answer)
+
+
+def test_a_name_given_once_in_an_article_holds_for_all_its_passages(
+    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    """The article names DOST in its first paragraph and then says "the hall"; the passage
+    that counts the windows is still about DOST."""
+    (knowledge_copy / "articles" / "dost-hall.md").write_text(
+        "---\ntitle: A new building opens in Termez\nlang: en\n---\n"
+        "DOST opened its doors in Termez on Monday morning. The regional governor cut the "
+        "ribbon in front of a crowd of residents, many of whom had waited years for a place "
+        "where pensions, benefits and family documents are handled together rather than in "
+        "six separate offices spread across the city.\n\n"
+        "The hall has 24 service windows and a children's corner, and visitors can book a "
+        "visit online in advance. According to its director, the hall will stay open on "
+        "Saturdays and until eight in the evening on weekdays, so that working people can "
+        "come after their shifts without taking a day off.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
+    answer = assistant.ask("How many service windows does the DOST hall have?")
+    assert answer.answered and answer.sources[0].id == "dost-hall"
+    assert "24 service windows" in to_plain_text(answer)

@@ -43,3 +43,19 @@ def test_intent_words_are_separated_from_what_is_asked_about() -> None:
     assert query.intent.name == "trainings"
     assert "khobi" in query.content_tokens()
     assert "train" not in query.content_tokens()
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "asks"),
+    [
+        ("skolko okon v centre?", "ru", {"number"}),
+        ("gde nahoditsya centr?", "ru", {"place"}),
+        ("pote ksekinaei to seminario?", "el", {"date"}),
+    ],
+)
+def test_question_words_typed_in_latin_letters_ask_what_they_ask(
+    question: str, lang: str, asks: set[str]
+) -> None:
+    """A letter-by-letter respelling loses what Latin letters do not write (the soft sign of
+    сколько); question words are matched by sound to the language's own."""
+    assert analyse_question(question, lang, romanized=True).asks == asks

@@ -358,23 +358,21 @@ def _better_article(kb: KnowledgeBase, query: Query, numbers: list[int]) -> Arti
     return None
 
 
-def _covering(
-    kb: KnowledgeBase, query: Query, near: list[tuple[int, float]]
-) -> Iterator[tuple[int, float]]:
-    """The documents that answer, each scored by its BM25 score times the square of the share
-    of the question it covers. Past the first few, only an article staff wrote answers, and
+def _covering(kb: KnowledgeBase, query: Query, near: list[tuple[int, float]]) -> Iterator[int]:
+    """The documents that answer. Past the first few, only an article staff wrote answers, and
     only when it covers clearly more than any of them: a Georgian article asked about in
-    English ranks below records that match the question's English words, while a bulk-imported
-    news item that shares a few words with the question ("Greece", "prime minister") is no
-    better an answer for being found deeper down."""
+    English ranks below records that match the question's English words (records are written
+    in every language and need no such reach), while a bulk-imported news item that shares a
+    few words with the question ("Greece", "prime minister") is no better an answer for being
+    found deeper down."""
     head = max((query.coverage(kb.index, doc)[0] for doc, _s in near[:COVERING_DEPTH]), default=0)
-    for rank, (doc, score) in enumerate(near):
+    for rank, (doc, _score) in enumerate(near):
         share = query.coverage(kb.index, doc)[0]
         deep = rank >= COVERING_DEPTH
-        if deep and (share <= head + BETTER_BY or not kb.written(doc)):
+        if deep and (share <= head + BETTER_BY or kb.record_at(doc) or not kb.written(doc)):
             continue
         if _covers(kb, query, doc):
-            yield doc, score * share**2
+            yield doc
 
 
 def _near(hits: list[tuple[int, float]]) -> list[tuple[int, float]]:
@@ -479,11 +477,12 @@ def _rank_articles(
 def _lead_record(
     kb: KnowledgeBase, query: Query, hits: list[tuple[int, float]], article: ArticleInfo
 ) -> ProjectRecord | None:
-    """The record of the top article that covers most of the question (BM25 alone favours the
-    shortest). For a question asking for a field ("who organises the workshops?") records
-    naming it come first, matched without the asking word (the organiser is the answer, so a
-    record whose text merely says "organised" is no better for it), and the answer most of the
-    matching records give wins: three sessions run by a ministry outweigh one run by a partner."""
+    """The record of the top article that covers most of the question, among ``hits`` as BM25
+    ranked them (BM25 alone favours the shortest). For a question asking for a field ("who
+    organises the workshops?") records naming it come first, matched without the asking word
+    (the organiser is the answer, so a record whose text merely says "organised" is no better
+    for it), and the answer most of the matching records give wins: three sessions run by a
+    ministry outweigh one run by a partner."""
     top_score = hits[0][1]
     subject = None
     if query.roles:
@@ -519,9 +518,11 @@ def _lead_record(
 def _covers(kb: KnowledgeBase, query: Query, doc: int) -> bool:
     """Whether ``doc`` answers the question; a passage in another language than the question
     is judged on the words the two languages can share (concepts, names, numbers)."""
-    record = kb.record_at(doc)
-    foreign = record is None and _base(kb.passages[doc].article.lang) != _base(query.lang)
-    return query.covered_by(kb.index, doc, MIN_COVERAGE, foreign=foreign)
+    if kb.record_at(doc) is not None:
+        return query.covered_by(kb.index, doc, MIN_COVERAGE)
+    article = kb.passages[doc].article
+    foreign = _base(article.lang) != _base(query.lang)
+    return query.covered_by(kb.index, doc, MIN_COVERAGE, foreign=foreign, around=article.passages)
 
 
 def _base(lang: str) -> str:
@@ -535,9 +536,12 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
         record = kb.record_at(doc)
         name = record.id if record else kb.passages[doc].article.path
         trace.append(f"candidate: {name} score {score:.2f} covers {share:.2f} ({count} words)")
-    # Among the documents that answer, one covering more of the question leads one that
-    # matches fewer of its words more often (BM25 alone favours the latter).
-    covering = sorted(_covering(kb, query, _near(hits)), key=lambda ds: -ds[1])
+    # Documents are weighed by their BM25 score times the square of the share of the question
+    # they cover: one covering more of it leads one matching fewer of its words more often.
+    weighed = {doc: score * query.coverage(kb.index, doc)[0] ** 2 for doc, score in hits}
+    covering = sorted(
+        ((doc, weighed[doc]) for doc in _covering(kb, query, _near(hits))), key=lambda ds: -ds[1]
+    )
     if not covering:
         trace.append(
             f"decision: refused, no match covers {MIN_COVERAGE} of the question (of its words"
@@ -545,7 +549,9 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
         )
         return dont_know(lang)
     # The best-ranked document that answers leads; those that merely share words follow it.
-    hits = covering + [h for h in hits if h not in covering]
+    answering = {doc for doc, _s in covering}
+    found = hits
+    hits = covering + [(doc, weighed[doc]) for doc, _s in found if doc not in answering]
     # Articles are ranked by their covering documents only: a record that merely shares words
     # with the question must not lift its article above one whose passage answers it.
     ranked = _rank_articles(kb, covering, hits)
@@ -555,7 +561,7 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
         return dont_know(lang)
     top_article = ranked[0][0]
     answer = Answer(lang, "search", answered=True, sources=_source_refs(ranked))
-    lead = _lead_record(kb, query, hits, top_article)
+    lead = _lead_record(kb, query, found, top_article)
     if lead:
         answer.sections += [
             Section("heading", lead.name[lang]),

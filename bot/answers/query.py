@@ -3,6 +3,7 @@ much of it a document covers. Every later stage reads this instead of re-reading
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -90,13 +91,20 @@ class Query:
         )
 
     def covered_by(
-        self, index: SearchIndex, doc: int, min_share: float, *, foreign: bool = False
+        self,
+        index: SearchIndex,
+        doc: int,
+        min_share: float,
+        *,
+        foreign: bool = False,
+        around: Sequence[int] = (),
     ) -> bool:
         """Whether ``doc`` contains enough of the question to answer it.
 
         A long document matching one word scores well in BM25 but covers little of the
         question; this is what separates an answer from a coincidence. Enough means at least
-        ``min_share`` of the idf-weighted words and, for questions of several words, two words.
+        ``min_share`` of the idf-weighted words and, for questions of several words, two words,
+        and the question's names in ``doc`` or ``around`` it (see ``names_in``).
         """
         everything = frozenset(range(len(self.words)))
         # Words that ask for a field ("who organises") name what is wanted, not what about.
@@ -107,10 +115,12 @@ class Query:
         # Two words at least, even when only one of them could cross languages: "the weather
         # in Paris" shares just "Paris" with an article that mentions Paris.
         enough = share >= min_share and count >= min(2, len(everything - self.role_words))
-        return enough and self.names_in(index, doc)
+        return enough and self.names_in(index, doc, around)
 
-    def names_in(self, index: SearchIndex, doc: int) -> bool:
-        """Whether ``doc`` has the names of the question (see ``names``). A name of several
+    def names_in(self, index: SearchIndex, doc: int, around: Sequence[int] = ()) -> bool:
+        """Whether ``doc`` has the names of the question (see ``names``), or the documents
+        ``around`` it have them (the other passages of its article: an article names the
+        centre once, then says "the centre" where it gives its hours). A name of several
         capitalised words ("State Services Development Agency") counts as found when most of
         its words are: another language names the same body with other words for some. A
         country may be missing when the question names something else too: an article need
@@ -123,14 +133,14 @@ class Query:
             else:
                 runs.append([i])
         countries = default_glossary().countries
+
+        def found(word: int) -> bool:
+            return any(self._found(index, d, word) for d in (doc, *around))
+
         missing = [
             run
             for run in runs
-            if not (
-                sum(self._found(index, doc, i) for i in run) * 2 >= len(run)
-                if len(run) > 1
-                else self._found(index, doc, run[0])
-            )
+            if not (sum(found(i) for i in run) * 2 >= len(run) if len(run) > 1 else found(run[0]))
         ]
         if not missing:
             return True

@@ -104,7 +104,9 @@ def to_native_text(
         if is_acronym(typed):
             return typed
         native = to_native(typed, lang).replace("'", "").replace("ʻ", "")
-        return typed if keep(typed, native) else native
+        if keep(typed, native):
+            return typed
+        return _stop_spellings(lang).get(sound_key(native.lower(), lang), native)
 
     return LATIN_WORD.sub(lambda m: spell(m[0]), text)
 
@@ -158,12 +160,18 @@ def sound_key(native: str, lang: str) -> str:
 
 
 @cache
-def native_stop_keys(lang: str) -> frozenset[str]:
-    """Sound keys of the language's stop words, so "skolko" is known for сколько."""
+def _stop_spellings(lang: str) -> dict[str, str]:
+    """The language's stop words by sound key: "skolko" is сколько, though a letter-by-letter
+    respelling gives "сколко", and question words are stop words that must be read right."""
     from bot.text import el, ka, ru
 
     rules = {"ka": ka, "ru": ru, "el": el}[lang]
-    return frozenset(sound_key(w, lang) for w in rules.STOP_WORDS if len(w) >= 3)
+    return {sound_key(w, lang): w for w in sorted(rules.STOP_WORDS) if len(w) >= 3}
+
+
+def native_stop_keys(lang: str) -> frozenset[str]:
+    """Sound keys of the language's stop words, so "skolko" is known for сколько."""
+    return frozenset(_stop_spellings(lang))
 
 
 # A stem shorter than this is matched only exactly: short keys collide too easily.
