@@ -294,3 +294,21 @@ def test_a_name_given_once_in_an_article_holds_for_all_its_passages(
     answer = assistant.ask("How many service windows does the DOST hall have?")
     assert answer.answered and answer.sources[0].id == "dost-hall"
     assert "24 service windows" in to_plain_text(answer)
+
+
+def test_what_time_quotes_the_hours_not_the_date(
+    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    """ "What time" asks for a time of day: the sentence with the hours answers it, not the one
+    with the opening date that shares more words with the question."""
+    (knowledge_copy / "articles" / "batumi-hall.md").write_text(
+        "---\ntitle: The Batumi hall reopens\nlang: en\n---\n"
+        "The Batumi hall opened again in May after a year of repairs. "
+        "Residents of the whole region are served there. "
+        "On weekdays it works from 09:00 to 18:00.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
+    answer = assistant.ask("What time does the Batumi hall open?")
+    assert answer.answered and answer.sources[0].id == "batumi-hall"
+    assert "09:00 to 18:00" in to_plain_text(answer)

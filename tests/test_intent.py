@@ -59,3 +59,22 @@ def test_question_words_typed_in_latin_letters_ask_what_they_ask(
     """A letter-by-letter respelling loses what Latin letters do not write (the soft sign of
     сколько); question words are matched by sound to the language's own."""
     assert analyse_question(question, lang, romanized=True).asks == asks
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "asks"),
+    [
+        ("Which countries opened such centres?", "en", {"list"}),
+        ("რომელ ქვეყნებში გაიხსნა ცენტრები?", "ka", {"list"}),
+        ("Filialda qanday qulayliklar bor?", "uz-Latn", {"list"}),
+        ("Филиалда қандай қулайликлар бор?", "uz-Cyrl", {"list"}),
+        ("What is ServiceLab?", "en", set()),
+        ("რა საათებში მუშაობს ფილიალი?", "ka", {"time", "date"}),
+        ("Во сколько начинается семинар?", "ru", {"time", "date"}),
+        ("When does the seminar start?", "en", {"date"}),
+    ],
+)
+def test_what_is_asked_for(question: str, lang: str, asks: set[str]) -> None:
+    """A "which" word before a plural asks for every one of them; "at what hours" asks for a
+    time of day (and so for when), not for a list of hours."""
+    assert analyse_question(question, lang).asks == asks

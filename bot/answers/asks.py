@@ -25,7 +25,7 @@ from bot.text.analyzer import LEXICON_LANG, Word, analyze_word, concept_spans, f
 from bot.text.tokenize import words
 
 ASKS_FILE = Path(__file__).with_name("asks.yaml")
-ANSWER_TYPES = ("person", "date", "place", "number", "link", "list")
+ANSWER_TYPES = ("person", "date", "time", "place", "number", "link", "list")
 # The languages whose month names are read (CLDR locales of the reply languages).
 _MONTH_LOCALES = {"en": "en", "ka": "ka", "ru": "ru", "uz-Latn": "uz-Latn", "el": "el"}
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -95,7 +95,33 @@ def _lexicon() -> tuple[dict[str, Phrases], dict[str, Phrases]]:
     types["filler"] = _phrases(data["filler"])
     types["which_or_who"] = _phrases(data["which_or_who"])
     types["where_opening_only"] = _phrases(data["where_opening_only"])
+    types["which_before_plural"] = _phrases(data["which_before_plural"])
     return types, windows
+
+
+@cache
+def _plural_endings() -> dict[str, re.Pattern[str]]:
+    data = yaml.safe_load(ASKS_FILE.read_text(encoding="utf-8"))
+    return {lang: re.compile(pattern) for lang, pattern in data["plural_ending"].items()}
+
+
+def _asks_which_things(typed: list[str], keys: list[str], lang: str, taken: set[int]) -> bool:
+    """Whether a "which" word, not part of a phrase asking something else (``taken``: "რა
+    საათებში", at what hours), is followed within two words by a plural noun ("which
+    countries", "qaysi xalqaro tashkilotlar"): the question wants every one of them."""
+    ending = _plural_endings().get(lang.split("-")[0])
+    if ending is None:
+        return False
+    which = _lexicon()[0]["which_before_plural"]
+    return any(
+        i not in taken
+        and (key,) in which
+        and any(
+            analyze_word(word, lang) is not None and ending.search(fold_word(word, lang))
+            for word in typed[i + 1 : i + 3]
+        )
+        for i, key in enumerate(keys)
+    )
 
 
 @cache
@@ -155,6 +181,10 @@ def answer_types(text: str, lang: str) -> frozenset[str]:
         if not span & taken:
             taken |= span
             asked.add(kind)
+    if _asks_which_things(typed, keys, lang, taken):
+        asked.add("list")
+    if "time" in asked:
+        asked.add("date")  # a question about the time is one about when: the same refusals
     return frozenset(asked)
 
 
@@ -213,7 +243,7 @@ def _windows() -> Phrases:
 def _asking() -> Phrases:
     types, _windows_by_name = _lexicon()
     found = _windows()
-    for phrases in [*(types[t] for t in ("filler", "person", "date", "place", "number"))]:
+    for phrases in [*(types[t] for t in ("filler", "person", "date", "time", "place", "number"))]:
         found = found | phrases
     return found
 

@@ -33,6 +33,8 @@ ASKED_BOOST = 1.5
 _DATE = re.compile(
     r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b"
 )
+# A time of day: "10:00", "09:00-დან".
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 _CAPITAL, _SMALL = "A-ZА-ЯЁЎҚҒҲΑ-ΩΆ-Ώ", "a-zа-яёўқғҳα-ωά-ώ"
 # "M.Қурбонов", "V. Kessler": an initial and a surname.
 _INITIALLED = re.compile(rf"\b[{_CAPITAL}]\.\s?[{_CAPITAL}][{_SMALL}]{{2,}}")
@@ -132,7 +134,9 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
     wanted = set(query.tokens)
     candidates = [s for passage in passages for s in sentences(passage)]
     scored = []
-    # 2: "25 civil servants" for "how many civil servants", or a link; 1: holds what is asked.
+    # How closely each sentence holding what is asked answers it: 3 a street or an address,
+    # 2 "25 civil servants" for "how many civil servants", a link, a time of day for "what
+    # time" or a venue, 1 the rest.
     tier: dict[int, int] = {}
     counted = _counted(query, lang)
     for position, sentence in enumerate(candidates):
@@ -143,12 +147,14 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
         ):
             weight *= ASKED_BOOST
             counts = "number" in query.asks and _counts(sentence, lang, counted)
-            # A link or an e-mail is the most specific shape ("where do I send the form"
-            # asks for one more than for a place),
+            # The more specific the answer, the higher its tier: a link or an e-mail ("where
+            # do I send the form" asks for one more than for a place), the number of what is
+            # counted; a venue says where more closely than a town's name, a street still more.
             linked = "link" in query.asks and bool(_LINK.search(sentence))
-            # and a venue or an address says where more closely than a town's name.
-            addressed = "place" in query.asks and bool(tokens & _VENUES - wanted)
-            tier[position] = 2 if counts or linked or addressed else 1
+            timed = "time" in query.asks and bool(_CLOCK.search(sentence))
+            where = tokens - wanted if "place" in query.asks else frozenset()
+            specific = counts or linked or timed or bool(where & _VENUES)
+            tier[position] = 3 if where & _ADDRESSES else 2 if specific else 1
         scored.append((weight, position, sentence))
     ranked = [s for s in sorted(scored, key=lambda s: (-s[0], s[1])) if s[0] > 0] or scored
     if tier:
@@ -188,7 +194,8 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
 # The words of addresses and venues: they say where more closely than a town's or a country's
 # name ("in the conference hall of the Academy", "at 81 Khizanishvili Street"). Not "office":
 # it names institutions more often than rooms ("the Civil Service Office").
-_VENUES = frozenset(CONCEPT_PREFIX + c for c in ("address", "street", "hall", "building"))
+_ADDRESSES = frozenset(CONCEPT_PREFIX + c for c in ("address", "street"))
+_VENUES = _ADDRESSES | {CONCEPT_PREFIX + c for c in ("hall", "building")}
 
 
 @cache
