@@ -45,6 +45,8 @@ _FOLDS = (
     (re.compile(r"th"), "t"),
     (re.compile(r"q|c(?!h)"), "k"),
     (re.compile(r"w"), "v"),
+    # A j before a consonant is zh (Uzbek and Georgian typists: "Jvaniya" for Жвания, ჟვანია).
+    (re.compile(r"j(?=[bdfgklmnprstvz])"), "zh"),
     (re.compile(r"[yj]"), "i"),
     (re.compile(r"z"), "s"),
     (re.compile(r"(.)\1+"), r"\1"),

@@ -24,6 +24,8 @@ def shared(a: tuple[str, str], b: tuple[str, str]) -> set[str]:
         (("Fergana", "en"), ("Фарғона", "uz-Cyrl")),
         (("NATO", "en"), ("ნატოს", "ka")),
         (("Kessler", "en"), ("Кесслер", "uz-Cyrl")),
+        (("Jvaniya", "uz-Latn"), ("ჟვანიას", "ka")),
+        (("Жвания", "ru"), ("Jvania", "en")),
     ],
 )
 def test_name_matches_across_scripts(a: tuple[str, str], b: tuple[str, str]) -> None:
