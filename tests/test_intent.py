@@ -78,3 +78,13 @@ def test_what_is_asked_for(question: str, lang: str, asks: set[str]) -> None:
     """A "which" word before a plural asks for every one of them; "at what hours" asks for a
     time of day (and so for when), not for a list of hours."""
     assert analyse_question(question, lang).asks == asks
+
+
+def test_the_words_of_a_longer_term_match_as_that_term_only() -> None:
+    """ "Δημόσιας Υπηρεσίας" alone is the civil service; inside "Γραφείου Δημόσιας Υπηρεσίας"
+    it names the Civil Service Bureau, and an article about the civil service at large does
+    not name the bureau."""
+    query = analyse_question("Πού είναι το Γραφείο Δημόσιας Υπηρεσίας;", "el")
+    assert all(query.match_tokens[i] == {"@civil_service_bureau"} for i in query.names)
+    query = analyse_question("Τι κάνει η δημόσια υπηρεσία;", "el")
+    assert any("@civil_service" in tokens for tokens in query.match_tokens)

@@ -256,6 +256,15 @@ def _spelt(words: list[Word], index: SearchIndex, spelling: Spelling) -> list[Wo
     ]
 
 
+def _longest_phrase(spans: list[tuple[int, int, str]], word: int) -> set[str]:
+    """The concepts of the longest term of several words that covers ``word``: a document
+    that says "civil service" ("δημόσια υπηρεσία") does not name the "Civil Service Bureau"
+    ("Γραφείο Δημόσιας Υπηρεσίας") whose words it shares."""
+    around = [(e - s, c) for s, e, c in spans if s <= word < e and e - s > 1]
+    longest = max((size for size, _c in around), default=0)
+    return {c for size, c in around if size == longest}
+
+
 def _borrowed(
     typed: str,
     spelt: str,
@@ -335,7 +344,7 @@ def analyse_question(
     word_tokens = [
         frozenset(w.tokens) | {c for s, e, c in spans if s <= i < e} for i, w in enumerate(words)
     ]
-    phrases = [{c for s, e, c in spans if s <= i < e and e - s > 1} for i in range(len(words))]
+    phrases = [_longest_phrase(spans, i) for i in range(len(words))]
     match_tokens = [frozenset(p) if p else t for p, t in zip(phrases, word_tokens, strict=True)]
     # "When/where are the workshops?" lists the workshops, which carry dates and places.
     when = bool(asks & {"date", "place"}) or window is not None
