@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -312,3 +313,25 @@ def test_what_time_quotes_the_hours_not_the_date(
     answer = assistant.ask("What time does the Batumi hall open?")
     assert answer.answered and answer.sources[0].id == "batumi-hall"
     assert "09:00 to 18:00" in to_plain_text(answer)
+
+
+def test_an_article_announcing_an_event_in_the_time_asked_answers_for_records(
+    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    """No record of a seminar falls next month, but an article staff just added announces
+    one then: it answers, quoting the sentence with the date."""
+    (knowledge_copy / "articles" / "open-data-seminar.md").write_text(
+        "---\ntitle: Open data seminar series continues\nlang: en\n---\n"
+        "The seminar series for civil servants of Georgia goes on this spring. The first "
+        "session, on open data in public agencies, drew more than 60 participants.\n\n"
+        "The next seminar, on publishing registers as open data, is planned for "
+        "12 March 2027 in Tbilisi.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
+    now = datetime(2027, 2, 10, 12, tzinfo=UTC)
+    answer = assistant.ask(
+        "Which seminars for civil servants of Georgia are there next month?", now=now
+    )
+    assert answer.answered and answer.sources[0].id == "open-data-seminar"
+    assert "12 March 2027" in to_plain_text(answer)

@@ -13,7 +13,13 @@ from datetime import datetime, timedelta
 from bot.answers import Answer, EventRef, Section, SourceRef
 from bot.answers.items import record_details, record_item
 from bot.answers.query import Query, analyse_question
-from bot.answers.quotes import answers_asked, in_reader_script, quote_section, source_section
+from bot.answers.quotes import (
+    answers_asked,
+    in_reader_script,
+    mentions_within,
+    quote_section,
+    source_section,
+)
 from bot.answers.roles import fills_role
 from bot.i18n import translations
 from bot.knowledge import ArticleInfo, KnowledgeBase
@@ -313,6 +319,10 @@ def _structured(
     if better is not None:
         trace.append(f"records: {better.path} answers better than the records; searching")
         return None
+    dated = _dated_article(kb, query, [kb.records[n] for n, _s in relevant])
+    if dated is not None:
+        trace.append(f"records: none in the time asked, {dated.path} names it; searching")
+        return None
     trace.append(
         "records: " + ", ".join(f"{kb.records[n].id} {s:.2f}" for n, s in relevant[:MAX_LISTED])
     )
@@ -356,6 +366,32 @@ def _better_article(kb: KnowledgeBase, query: Query, numbers: list[int]) -> Arti
         if _covers(kb, query, doc) and query.coverage(kb.index, doc)[0] > best_record + BETTER_BY:
             return article
     return None
+
+
+def _dated_article(
+    kb: KnowledgeBase, query: Query, records: list[ProjectRecord]
+) -> ArticleInfo | None:
+    """For events in a time window ("next month") that no listed record falls in: an article
+    among the best matches that answers the question and names a date within the window. A
+    new article announcing a seminar is an answer before anyone has made a record of it."""
+    window = query.happening
+    if query.intent.name != "events" or window is None:
+        return None
+    if any(r.start and _overlaps(r, window.start, window.end) for r in records):
+        return None
+    for doc, _score in _near(query.hits(kb.index, SEARCH_DEPTH))[:COVERING_DEPTH]:
+        if kb.record_at(doc) is not None or not _covers(kb, query, doc):
+            continue
+        if _dated(kb, query, kb.passages[doc].article):
+            return kb.passages[doc].article
+    return None
+
+
+def _dated(kb: KnowledgeBase, query: Query, article: ArticleInfo) -> bool:
+    """Whether the article names a date within the question's window."""
+    texts = [kb.passages[d].text for d in article.passages]
+    window = query.happening
+    return window is not None and mentions_within(texts, article.lang, window)
 
 
 def _covering(kb: KnowledgeBase, query: Query, near: list[tuple[int, float]]) -> Iterator[int]:
@@ -457,21 +493,21 @@ def _unique(articles: Iterable[ArticleInfo]) -> list[ArticleInfo]:
 def _rank_articles(
     kb: KnowledgeBase, hits: list[tuple[int, float]], passages: list[tuple[int, float]]
 ) -> list[tuple[ArticleInfo, float]]:
-    """Articles by their best document of ``hits``; a record counts for every article it came
-    from, and among those the article whose own ``passages`` match best comes first."""
+    """Articles in the order of their first document in ``hits`` (best first), with its score;
+    a record counts for every article it came from, and among those the article whose own
+    ``passages`` match best comes first."""
     own = {}
     for doc, score in passages:
         if kb.record_at(doc) is None:
             path = kb.passages[doc].article.path
             own[path] = max(own.get(path, 0.0), score)
-    best: dict[str, tuple[float, ArticleInfo]] = {}
-    for doc, score in hits:
+    first: dict[str, tuple[int, float, ArticleInfo]] = {}
+    for rank, (doc, score) in enumerate(hits):
         record = kb.record_at(doc)
         for article in kb.articles_of(record) if record else [kb.passages[doc].article]:
-            top, _ = best.get(article.path, (0.0, article))
-            best[article.path] = (max(top, score), article)
-    ordered = sorted(best.values(), key=lambda t: (-t[0], -own.get(t[1].path, 0.0)))
-    return [(article, score) for score, article in ordered]
+            first.setdefault(article.path, (rank, score, article))
+    ordered = sorted(first.values(), key=lambda t: (t[0], -own.get(t[2].path, 0.0)))
+    return [(article, score) for _rank, score, article in ordered]
 
 
 def _lead_record(
@@ -542,6 +578,14 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
     covering = sorted(
         ((doc, weighed[doc]) for doc in _covering(kb, query, _near(hits))), key=lambda ds: -ds[1]
     )
+    if query.happening is not None:
+        # A question about a time ("next month") is answered first by an article dated in it.
+        covering.sort(
+            key=lambda ds: (
+                kb.record_at(ds[0]) is not None
+                or not _dated(kb, query, kb.passages[ds[0]].article)
+            )
+        )
     if not covering:
         trace.append(
             f"decision: refused, no match covers {MIN_COVERAGE} of the question (of its words"
@@ -574,10 +618,15 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
     ][:QUOTED_PASSAGES] or top_article.passages[:1]
     best = [kb.passages[doc].text for doc in matching]
     counting = "number" in query.asks and any(t.startswith(CONCEPT_PREFIX) for t in query.counted)
-    if counting or (query.asks & SHAPED and not answers_asked(top_article, best, query, SHAPED)):
-        # The sentence holding the asked name, number, date or link may sit in a passage that
-        # shares few words with the question (a contact line at the end, "25 civil servants"
-        # in the last paragraph): look at them all.
+    dated = _dated(kb, query, top_article)
+    if (
+        counting
+        or dated
+        or (query.asks & SHAPED and not answers_asked(top_article, best, query, SHAPED))
+    ):
+        # The sentence holding the asked name, number, date or link, or the date in the time
+        # asked, may sit in a passage that shares few words with the question (a contact line
+        # at the end, "25 civil servants" in the last paragraph): look at them all.
         matching = top_article.passages[:MAX_SHAPED_PASSAGES]
     if matching:
         texts = [kb.passages[doc].text for doc in sorted(matching)]

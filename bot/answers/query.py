@@ -69,6 +69,16 @@ class Query:
         own = [t for w in self.words for t in w.tokens]
         return own + self._concepts
 
+    @property
+    def happening(self) -> Window | None:
+        """The time window when what happens in it is asked ("which seminars next month",
+        "what is on this week"); None when it only narrows another question ("how many took
+        part in 2021" asks for a number)."""
+        if self.window is None:
+            return None
+        asks_when = self.intent.name == "events" or not self.asks - {"date", "time", "list"}
+        return self.window if asks_when else None
+
     def subject_tokens(self) -> list[str]:
         """The BM25 query without the words that ask for a field: what the question is about."""
         return [t for i, w in enumerate(self.words) if i not in self.role_words for t in w.tokens]

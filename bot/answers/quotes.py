@@ -8,12 +8,13 @@ own script since Cyrillic and Latin Uzbek are one language.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from functools import cache, lru_cache
 
 import alifbo
 
 from bot.answers import Section
-from bot.answers.asks import has_number
+from bot.answers.asks import Window, has_number
 from bot.answers.query import Query
 from bot.i18n import translations
 from bot.i18n.formatting import format_day
@@ -134,7 +135,8 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
     wanted = set(query.tokens)
     candidates = [s for passage in passages for s in sentences(passage)]
     scored = []
-    # How closely each sentence holding what is asked answers it: 3 a street or an address,
+    # How closely each sentence holding what is asked answers it: 3 a date in the time window
+    # the question names ("next month") or a street or an address,
     # 2 "25 civil servants" for "how many civil servants", a link, a time of day for "what
     # time" or a venue, 1 the rest.
     tier: dict[int, int] = {}
@@ -142,7 +144,10 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
     for position, sentence in enumerate(candidates):
         tokens = _sentence_tokens(sentence, lang)
         weight = sum(index.token_idf(t) or 0.0 for t in tokens & wanted)
-        if query.asks and holds_asked(
+        if query.happening is not None and dated_within(sentence, tokens, query.happening):
+            weight *= ASKED_BOOST
+            tier[position] = 3
+        elif query.asks and holds_asked(
             sentence, tokens, query.asks, counted, lang, frozenset(wanted)
         ):
             weight *= ASKED_BOOST
@@ -196,6 +201,36 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
 # it names institutions more often than rooms ("the Civil Service Office").
 _ADDRESSES = frozenset(CONCEPT_PREFIX + c for c in ("address", "street"))
 _VENUES = _ADDRESSES | {CONCEPT_PREFIX + c for c in ("hall", "building")}
+
+
+def mentions_within(passages: list[str], lang: str, window: Window) -> bool:
+    """Whether any sentence of the passages is dated within the window (``dated_within``)."""
+    return any(
+        dated_within(s, _sentence_tokens(s, lang), window)
+        for passage in passages
+        for s in sentences(passage)
+    )
+
+
+_YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def dated_within(sentence: str, tokens: frozenset[str], window: Window) -> bool:
+    """Whether the sentence names a month (of a year it gives, else of the window's years)
+    that meets the window: "on 17 February 2027" for "next month" asked in January 2027."""
+    months = {int(t.removeprefix("@month_")) for t in tokens if t.startswith("@month_")}
+    if not months:
+        return False
+    last = window.end - timedelta(microseconds=1)
+    years = {int(y) for y in _YEAR_IN.findall(sentence)} or {window.start.year, last.year}
+    for year in years:
+        for month in months:
+            start = window.start.replace(year=year, month=month, day=1, hour=0, minute=0)
+            start = start.replace(second=0, microsecond=0)
+            end = (start + timedelta(days=32)).replace(day=1)
+            if start < window.end and end > window.start:
+                return True
+    return False
 
 
 @cache
