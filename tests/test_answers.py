@@ -335,3 +335,23 @@ def test_an_article_announcing_an_event_in_the_time_asked_answers_for_records(
     )
     assert answer.answered and answer.sources[0].id == "open-data-seminar"
     assert "12 March 2027" in to_plain_text(answer)
+
+
+def test_a_price_is_answered_by_a_sum_and_refused_without_one(
+    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    """ "How much does it cost" asks for a sum (or "free"), not for any number: the course's
+    fee is quoted, and the cost of the building, which the article does not give, is not
+    answered with its 3,000 square metres."""
+    (knowledge_copy / "articles" / "poti-course.md").write_text(
+        "---\ntitle: A leadership course opens in Poti\nlang: en\n---\n"
+        "The new public service building in Poti covers 3,000 square metres and opened in "
+        "April. Its first leadership course for municipal managers starts in May, with 25 "
+        "places. The course fee is 150 GEL per participant.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
+    answer = assistant.ask("How much does the leadership course in Poti cost?")
+    assert answer.answered and "150 GEL" in to_plain_text(answer)
+    answer = assistant.ask("How much did the public service building in Poti cost?")
+    assert not answer.answered

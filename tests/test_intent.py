@@ -88,3 +88,17 @@ def test_the_words_of_a_longer_term_match_as_that_term_only() -> None:
     assert all(query.match_tokens[i] == {"@civil_service_bureau"} for i in query.names)
     query = analyse_question("Τι κάνει η δημόσια υπηρεσία;", "el")
     assert any("@civil_service" in tokens for tokens in query.match_tokens)
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("How much did the project cost?", "en"),
+        ("Сколько стоил проект?", "ru"),
+        ("რა ღირს კურსი?", "ka"),
+        ("Kurs qancha turadi?", "uz-Latn"),
+        ("Πόσο κοστίζει το σεμινάριο;", "el"),
+    ],
+)
+def test_how_much_it_costs_asks_for_a_sum(question: str, lang: str) -> None:
+    assert analyse_question(question, lang).asks == {"money"}

@@ -25,7 +25,7 @@ from bot.text.analyzer import LEXICON_LANG, Word, analyze_word, concept_spans, f
 from bot.text.tokenize import words
 
 ASKS_FILE = Path(__file__).with_name("asks.yaml")
-ANSWER_TYPES = ("person", "date", "time", "place", "number", "link", "list")
+ANSWER_TYPES = ("person", "date", "time", "place", "number", "money", "link", "list")
 # The languages whose month names are read (CLDR locales of the reply languages).
 _MONTH_LOCALES = {"en": "en", "ka": "ka", "ru": "ru", "uz-Latn": "uz-Latn", "el": "el"}
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -171,9 +171,9 @@ def answer_types(text: str, lang: str) -> frozenset[str]:
         and not (kind == "place" and i > 0 and (keys[i],) in types["where_opening_only"])
     ]
     # "How many registered": the words right after "how many" say what is counted, even when
-    # they could ask for something else (a link, here).
+    # they could ask for something else (a link, here); "how much does it cost" asks a price.
     counted = {i + size + k for size, i, kind in found if kind == "number" for k in (0, 1)}
-    found = [f for f in found if f[2] == "number" or f[1] not in counted]
+    found = [f for f in found if f[2] in ("number", "money") or f[1] not in counted]
     taken: set[int] = set()
     asked = set()
     for size, start, kind in sorted(found, key=lambda f: -f[0]):
@@ -183,6 +183,8 @@ def answer_types(text: str, lang: str) -> frozenset[str]:
             asked.add(kind)
     if _asks_which_things(typed, keys, lang, taken):
         asked.add("list")
+    if "money" in asked:
+        asked.discard("number")  # "how much does it cost": a sum, not any number
     if "time" in asked:
         asked.add("date")  # a question about the time is one about when: the same refusals
     return frozenset(asked)

@@ -50,7 +50,7 @@ BETTER_BY = 0.1
 QUOTED_PASSAGES = 3
 # Answer types a sentence shows by its shape (bot.answers.quotes.holds_asked), and how many of
 # the top article's passages are searched for one.
-SHAPED = frozenset({"person", "number", "date", "link"})
+SHAPED = frozenset({"person", "number", "money", "date", "link"})
 MAX_SHAPED_PASSAGES = 40
 
 

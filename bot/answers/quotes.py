@@ -63,6 +63,17 @@ def _names_a_person(sentence: str, lang: str) -> bool:
     )
 
 
+# A sum of money: a number with a currency beside it, or a word for "free of charge".
+_CURRENCY = (
+    r"(?:GEL|EUR|USD|UZS|лари|ლარ|евро|ევრო|euro|ευρώ|доллар|დოლარ|dollar|δολάρ|сум|сўм|soʻm|"
+    r"so'm|som\b|манат|manat|драм|dram|lei|лей|тенге|tenge)"
+)
+_MONEY = re.compile(
+    rf"[€$₾£]\s?\d|\d[\d\s.,]*\s?(?:[€$₾£]|(?:млн|миллион|მლნ|მილიონ|mln|million|εκατ)\.?\s*)?"
+    rf"{_CURRENCY}|\b(?:free of charge|бесплатн|უფასო|bepul|δωρεάν|free)",
+    re.IGNORECASE,
+)
+_MONEY_TOKENS = frozenset({CONCEPT_PREFIX + "money"})
 _LINK = re.compile(
     r"https?://|www\.|[\w.-]+@[\w-]+\.\w|\+?\d[\d ()-]{6,}\d"
     r"|\b[\w-]+\.(?:gov|org|com|net|ge|uz|gr|am|md|ee|az|eu)\b"
@@ -81,12 +92,16 @@ def holds_asked(
     when that can be told), a date (a number or a month), a link, e-mail or phone number, a
     person (two capitalised words inside the sentence, in the scripts that have capitals).
     A place shows by a place name, an address, a street, a venue or a building, other than
-    those the question ``given`` names: "Gldani" says nothing new to "where in Gldani?"."""
+    those the question ``given`` names: "Gldani" says nothing new to "where in Gldani?". A sum
+    of money answers only in a sentence about something the question names too: the course's
+    fee is not the building's cost."""
     if "person" in asks and _names_a_person(sentence, lang):
         return True
     if "place" in asks and (tokens - given) & _places():
         return True
     if "link" in asks and _LINK.search(sentence):
+        return True
+    if "money" in asks and _MONEY.search(sentence) and tokens & given - _MONEY_TOKENS:
         return True
     if "number" in asks and _has_count(sentence, lang) and (not counted or tokens & counted):
         return True
@@ -157,8 +172,9 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
             # counted; a venue says where more closely than a town's name, a street still more.
             linked = "link" in query.asks and bool(_LINK.search(sentence))
             timed = "time" in query.asks and bool(_CLOCK.search(sentence))
+            priced = "money" in query.asks and bool(_MONEY.search(sentence))
             where = tokens - wanted if "place" in query.asks else frozenset()
-            specific = counts or linked or timed or bool(where & _VENUES)
+            specific = counts or linked or timed or priced or bool(where & _VENUES)
             tier[position] = 3 if where & _ADDRESSES else 2 if specific else 1
         scored.append((weight, position, sentence))
     ranked = [s for s in sorted(scored, key=lambda s: (-s[0], s[1])) if s[0] > 0] or scored
@@ -283,11 +299,11 @@ def answers_asked(
     article: ArticleInfo,
     passages: list[str],
     query: Query,
-    shapes: frozenset[str] = frozenset({"number", "date", "link"}),
+    shapes: frozenset[str] = frozenset({"number", "money", "date", "link"}),
 ) -> bool:
     """Whether the passages hold an answer of the type the question asks for (when it asks for
-    one of ``shapes``): without a number, a date or a link, the article does not say what was
-    asked."""
+    one of ``shapes``): without a number, a sum, a date or a link, the article does not say
+    what was asked."""
     shaped = query.asks & shapes
     if not shaped:
         return True
