@@ -355,3 +355,23 @@ def test_a_price_is_answered_by_a_sum_and_refused_without_one(
     assert answer.answered and "150 GEL" in to_plain_text(answer)
     answer = assistant.ask("How much did the public service building in Poti cost?")
     assert not answer.answered
+
+
+def test_who_leads_quotes_the_person_named_beside_the_role(
+    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    """Both sentences name people; the one naming the coordinator answers "who coordinates",
+    though the other shares more of the question's words."""
+    (knowledge_copy / "articles" / "design-labs.md").write_text(
+        "---\ntitle: Service design labs for municipalities\nlang: en\n---\n"
+        "The service design labs for Kakheti municipalities were opened by Deputy Minister "
+        "Nino Beridze at the Telavi municipal hall. The service design labs for Kakheti "
+        "municipalities train municipal staff to redesign services with residents.\n\n"
+        "The programme runs until June. Lab coordinator: Levan Abashidze "
+        "(levan.abashidze@example.ge).\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
+    answer = assistant.ask("Who coordinates the service design labs for Kakheti municipalities?")
+    assert answer.answered and answer.sources[0].id == "design-labs"
+    assert "Levan Abashidze" in to_plain_text(answer)

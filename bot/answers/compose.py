@@ -618,12 +618,8 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
     ][:QUOTED_PASSAGES] or top_article.passages[:1]
     best = [kb.passages[doc].text for doc in matching]
     counting = "number" in query.asks and any(t.startswith(CONCEPT_PREFIX) for t in query.counted)
-    dated = _dated(kb, query, top_article)
-    if (
-        counting
-        or dated
-        or (query.asks & SHAPED and not answers_asked(top_article, best, query, SHAPED))
-    ):
+    shaped = query.asks & SHAPED and not answers_asked(top_article, best, query, SHAPED)
+    if counting or shaped or _dated(kb, query, top_article):
         # The sentence holding the asked name, number, date or link, or the date in the time
         # asked, may sit in a passage that shares few words with the question (a contact line
         # at the end, "25 civil servants" in the last paragraph): look at them all.

@@ -45,8 +45,9 @@ _INITIALLED = re.compile(rf"\b[{_CAPITAL}]\.\s?[{_CAPITAL}][{_SMALL}]{{2,}}")
 def _names_a_person(sentence: str, lang: str) -> bool:
     """Whether the sentence names a person: an initial and a surname, or two capitalised words
     in a row, not at its start, neither of them a word of the glossary ("Υπουργείου
-    Εσωτερικών", "Public Service" are institutions, "Φαίη Γιάνναρου" a person). Georgian has
-    no capitals, so no Georgian name is seen this way."""
+    Εσωτερικών", "Public Service" are institutions, "Φαίη Γιάνναρου" a person; nor a Greek
+    genitive plural, which no person's name is). Georgian has no capitals, so no Georgian name
+    is seen this way."""
     if _INITIALLED.search(sentence):
         return True
     found = content_words(sentence, lang)
@@ -55,7 +56,8 @@ def _names_a_person(sentence: str, lang: str) -> bool:
 
     def proper(i: int) -> bool:
         surface = found[i].surface
-        return surface[:1].isupper() and not surface.isupper() and i not in common
+        plural = lang == "el" and surface.endswith(("ων", "ών"))  # "Βέλτιστων Πρακτικών"
+        return surface[:1].isupper() and not surface.isupper() and i not in common and not plural
 
     return any(
         proper(i) and proper(i + 1) and not (i == 0 and found[0].surface[:1] == opening)
@@ -72,6 +74,11 @@ _MONEY = re.compile(
     rf"[€$₾£]\s?\d|\d[\d\s.,]*\s?(?:[€$₾£]|(?:млн|миллион|მლნ|მილიონ|mln|million|εκατ)\.?\s*)?"
     rf"{_CURRENCY}|\b(?:free of charge|бесплатн|უფასო|bepul|δωρεάν|free)",
     re.IGNORECASE,
+)
+# Concepts of what people are: the role a "who" question asks about.
+_ROLES = frozenset(
+    CONCEPT_PREFIX + c
+    for c in ("leader", "president", "minister", "mayor", "expert", "speaker", "contact")
 )
 _MONEY_TOKENS = frozenset({CONCEPT_PREFIX + "money"})
 _LINK = re.compile(
@@ -153,9 +160,12 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
     # How closely each sentence holding what is asked answers it: 3 a date in the time window
     # the question names ("next month") or a street or an address,
     # 2 "25 civil servants" for "how many civil servants", a link, a time of day for "what
-    # time" or a venue, 1 the rest.
+    # time", a person beside the role asked for, or a venue, 1 the rest.
     tier: dict[int, int] = {}
     counted = _counted(query, lang)
+    # "Who coordinates": a sentence naming a person beside the role asked for ("Coordination:
+    # Fay Giannarou") answers more closely than one naming a person at all.
+    role = wanted & _ROLES
     for position, sentence in enumerate(candidates):
         tokens = _sentence_tokens(sentence, lang)
         weight = sum(index.token_idf(t) or 0.0 for t in tokens & wanted)
@@ -174,7 +184,10 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
             timed = "time" in query.asks and bool(_CLOCK.search(sentence))
             priced = "money" in query.asks and bool(_MONEY.search(sentence))
             where = tokens - wanted if "place" in query.asks else frozenset()
-            specific = counts or linked or timed or priced or bool(where & _VENUES)
+            cast = (
+                "person" in query.asks and bool(tokens & role) and _names_a_person(sentence, lang)
+            )
+            specific = counts or linked or timed or priced or cast or bool(where & _VENUES)
             tier[position] = 3 if where & _ADDRESSES else 2 if specific else 1
         scored.append((weight, position, sentence))
     ranked = [s for s in sorted(scored, key=lambda s: (-s[0], s[1])) if s[0] > 0] or scored
