@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from bot.answers.asks import (
@@ -61,9 +62,9 @@ class Query:
     lang: str = "en"  # the question's language
     counted: frozenset[str] = frozenset()  # tokens of what "how many" counts
     # What has been looked up for this question: (index, document, word) → found, or weight.
-    _seen: dict[tuple[int, int, int], Any] = field(default_factory=dict, compare=False, repr=False)
+    _seen: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def tokens(self) -> list[str]:
         """The BM25 query: every word's own tokens, then each concept once per occurrence."""
         own = [t for w in self.words for t in w.tokens]
@@ -224,20 +225,23 @@ class Query:
         self, index: SearchIndex, doc: int, skip: frozenset[int] = frozenset()
     ) -> tuple[float, int]:
         """The idf-weighted share of the question's words (but ``skip``) found in ``doc``, and
-        their number."""
-        total = matched = 0.0
-        count = 0
-        for i in range(len(self.words)):
-            if i in skip:
-                continue
-            weight = self._weight(index, i)
-            total += weight
-            if self._found(index, doc, i):
-                matched += weight
-                count += 1
-        return (matched / total if total else 0.0), count
+        their number. Remembered: every stage weighs the same few documents again."""
+        key = (id(index), doc, -3, skip)
+        if key not in self._seen:
+            total = matched = 0.0
+            count = 0
+            for i in range(len(self.words)):
+                if i in skip:
+                    continue
+                weight = self._weight(index, i)
+                total += weight
+                if self._found(index, doc, i):
+                    matched += weight
+                    count += 1
+            self._seen[key] = (matched / total if total else 0.0), count
+        return self._seen[key]
 
-    @property
+    @cached_property
     def _concepts(self) -> list[str]:
         return [c for _, _, c in concept_spans([w.stem for w in self.words])]
 
