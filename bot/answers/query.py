@@ -363,9 +363,10 @@ def analyse_question(
     # "When/where are the workshops?" lists the workshops, which carry dates and places.
     when = bool(asks & {"date", "place"}) or window is not None
     intent = detect_intent(words, asks_when=when, window_words=window_words(words))
-    if intent.name == "events" and asks & {"number", "person"}:
-        # "How many registered for the workshops?", "who spoke at them?": a fact about the
-        # events, which a list of them does not give; search finds the sentence that does.
+    if intent.name in ("events", "trainings") and asks & {"number", "person"}:
+        # "How many registered for the workshops?", "who spoke at them?", "how many were
+        # trained?": a fact about the events, which a list of them does not give; search
+        # finds the sentence that does.
         intent = Intent("search", intent.event_types, frozenset())
     roles = {i: role for i, w in enumerate(words) if (role := role_asked(w.surface, lang))}
     return Query(
