@@ -32,6 +32,8 @@ def intent(question: str, lang: str) -> str:
         ("Who coordinates the innovation workshops?", "en", "search"),
         ("What is ServiceLab?", "en", "search"),
         ("Πόσες δημόσιες οργανώσεις συμμετέχουν στο δίκτυο;", "el", "search"),
+        ("How many employees were trained in Khobi?", "en", "search"),
+        ("Сколько сотрудников прошли тренинг в Хоби?", "ru", "search"),
     ],
 )
 def test_intent(question: str, lang: str, expected: str) -> None:
