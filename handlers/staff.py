@@ -41,11 +41,14 @@ async def list_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 def _target(context: ContextTypes.DEFAULT_TYPE) -> int | None:
-    """The user id in ``/addstaff 123`` (None when missing or not a Telegram id)."""
+    """The user id in ``/addstaff 123`` (None when missing or not a Telegram id). ASCII digits
+    only: ``str.isdigit`` and ``int`` accept "٣", "１２３" and "²", which name nobody the admin
+    meant (or crash)."""
     args = context.args or []
-    if not args or not args[0].isdigit() or not 0 < int(args[0]) < 2**63:
+    if not args or not (args[0].isascii() and args[0].isdigit()):
         return None
-    return int(args[0])
+    number = int(args[0])
+    return number if 0 < number < 2**63 else None
 
 
 async def add_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -193,6 +193,17 @@ async def test_admins_appoint_staff_who_can_then_announce(newsroom: Bot) -> None
     assert (await colleague.reply()).text == "Only admins can do that."
 
 
+@pytest.mark.parametrize("digits", ["٣", "１２３", "²", "12a", "-5", "0"])
+async def test_staff_ids_are_ascii_digits_only(newsroom: Bot, digits: str) -> None:
+    """Arabic-Indic and full-width digits name nobody the admin meant; "²" crashed."""
+    admin = TelegramUser(newsroom.server, STAFF_ID, "Tamar", "en")
+    await admin.send(f"/addstaff {digits}")
+    assert (await admin.reply()).text.startswith("Send /addstaff followed by")
+    await admin.send("/staff")
+    listing = (await admin.reply()).text
+    assert not any(f"• {n} (staff)" in listing for n in (2, 3, 5, 12, 123))
+
+
 async def test_help_lists_the_staff_commands_to_staff_only(newsroom: Bot) -> None:
     admin = TelegramUser(newsroom.server, STAFF_ID, "Tamar", "en")
     citizen = newsroom.user("en")
