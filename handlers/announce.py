@@ -31,7 +31,7 @@ from bot.subscriptions import EVERYONE, TOPICS
 from bot.text.detect import SUPPORTED
 from handlers.conversation import Dialogues, SharedConversation
 from handlers.render import LANGUAGE_NAMES
-from handlers.roles import allowed
+from handlers.roles import allowed, staff_step
 from handlers.send import patiently, send_html
 from handlers.services import services, user_lang
 from handlers.subscribe import topic_label
@@ -290,7 +290,7 @@ async def use_buttons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 def conversation(dialogues: Dialogues) -> SharedConversation:
     def on(pattern: str, callback: Callable[..., Awaitable[int]]) -> CallbackQueryHandler:
-        return CallbackQueryHandler(callback, pattern=f"^an:{pattern}")
+        return CallbackQueryHandler(staff_step(callback), pattern=f"^an:{pattern}")
 
     typed = filters.TEXT & ~filters.COMMAND
     return SharedConversation(
@@ -301,7 +301,7 @@ def conversation(dialogues: Dialogues) -> SharedConversation:
         states={
             CHOOSE_LANG: [on("lang:", choose_language)],
             TEXT: [
-                MessageHandler(typed, take_text),
+                MessageHandler(typed, staff_step(take_text)),
                 MessageHandler(~filters.COMMAND, not_text),
             ],
             MORE: [on("lang:", choose_language), on("next$", versions_done)],
@@ -311,9 +311,9 @@ def conversation(dialogues: Dialogues) -> SharedConversation:
             CONFIRM: [
                 on("send$", send_now),
                 on("schedule$", ask_when),
-                on("cancel$", cancel),
+                CallbackQueryHandler(cancel, pattern="^an:cancel$"),
             ],
-            WHEN: [MessageHandler(typed, take_when)],
+            WHEN: [MessageHandler(typed, staff_step(take_when))],
         },
         fallbacks=[
             CommandHandler("cancel", cancel),

@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from html import escape
 
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, ConversationHandler
 
 from bot.i18n import translations
 from handlers.send import patiently, send_html
 from handlers.services import services, user_lang
 
 log = logging.getLogger(__name__)
+
+
+Step = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[int]]
+
+
+def staff_step(step: Step) -> Step:
+    """A dialogue step that runs only while its sender is still staff. A dialogue lives a day:
+    someone removed from staff after /announce must not go on to send it to every subscriber,
+    so the role is checked again at every step, and the dialogue ends (its draft dropped) at
+    the first one they no longer hold."""
+
+    @functools.wraps(step)
+    async def checked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        if not await allowed(update, context):
+            return ConversationHandler.END
+        return await step(update, context)
+
+    return checked
 
 
 async def allowed(

@@ -3,6 +3,7 @@ broadcast to a thousand subscribers, each getting exactly one copy in their lang
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -191,6 +192,25 @@ async def test_admins_appoint_staff_who_can_then_announce(newsroom: Bot) -> None
     assert "REFORMBOT_ADMINS" in (await admin.reply()).text
     await colleague.send("/addstaff 5")
     assert (await colleague.reply()).text == "Only admins can do that."
+
+
+async def test_staff_removed_during_announce_cannot_send_it(newsroom: Bot) -> None:
+    """The role is checked when the announcement would go out, not only at /announce."""
+    ids = add_subscribers(newsroom, ["en", "en"], 620_000)
+    admin = TelegramUser(newsroom.server, STAFF_ID, "Tamar", "en")
+    colleague = newsroom.user("en", "Levan")
+    await admin.send(f"/addstaff {colleague.id}")
+    await admin.reply()
+    await compose(colleague, {"en": TEXTS["en"]}, "Everyone subscribed")
+    preview = await colleague.replies(3)
+    await admin.send(f"/removestaff {colleague.id}")
+    assert (await admin.reply()).text == f"{colleague.id} is no longer staff."
+    query = await colleague.press(preview[2], "Send now")
+    assert (await colleague.callback_answer(query))["text"] == "Only programme staff can do that."
+    await colleague.send("Is anything on next week?")
+    assert "is on its way" not in (await colleague.reply()).text  # a question, not a step
+    await asyncio.sleep(0.5)
+    assert not any(m.chat_id in ids for m in newsroom.server.sent)
 
 
 @pytest.mark.parametrize("digits", ["٣", "１２３", "²", "12a", "-5", "0"])
