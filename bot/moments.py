@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_time, get_datetime_format
 
 from bot.i18n import N_, babel_locale, translations
+from bot.records import FIRST_YEAR, LAST_YEAR
 
 
 class InvalidInput(ValueError):
@@ -59,6 +60,10 @@ def parse_moment(text: str, zone: str) -> datetime:
         day, month, year, hour, minute = (int(m[i]) for i in range(1, 6))
     else:
         raise _unreadable(raw)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput(
+            N_("The year must be between {first} and {last}."), first=FIRST_YEAR, last=LAST_YEAR
+        )
     tz = ZoneInfo(zone)
     try:
         moment = datetime(year, month, day, hour, minute, tzinfo=tz)

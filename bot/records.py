@@ -37,6 +37,11 @@ _YEAR = re.compile(r"^\d{4}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+# The years a record's date may fall in. Anything later is a typo ("9999-12-31"), and near
+# datetime's end of range "is it over yet?" overflows and takes every list and delivery down.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
 class When(BaseModel):
     """A point in time known to some precision; ``value`` is its first instant, time-zone aware."""
 
@@ -52,15 +57,14 @@ class When(BaseModel):
         if isinstance(raw, datetime):
             if raw.tzinfo is None:
                 raise ValueError("a date with a time needs a UTC offset, e.g. 10:00:00+03:00")
-            return cls(value=raw, precision=Precision.MINUTE)
+            return cls._bounded(raw, Precision.MINUTE)
         if isinstance(raw, date):
-            return cls(value=datetime.combine(raw, time(), zone), precision=Precision.DAY)
+            return cls._bounded(datetime.combine(raw, time(), zone), Precision.DAY)
         text = str(raw).strip()
         if _YEAR.match(text):
-            return cls(value=datetime(int(text), 1, 1, tzinfo=zone), precision=Precision.YEAR)
+            return cls._bounded(datetime(int(text), 1, 1, tzinfo=zone), Precision.YEAR)
         if m := _MONTH.match(text):
-            month = datetime(int(m[1]), int(m[2]), 1, tzinfo=zone)
-            return cls(value=month, precision=Precision.MONTH)
+            return cls._bounded(datetime(int(m[1]), int(m[2]), 1, tzinfo=zone), Precision.MONTH)
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
@@ -68,6 +72,12 @@ class When(BaseModel):
                 "expected YYYY, YYYY-MM, YYYY-MM-DD or an ISO date-time with offset"
             ) from None
         return cls.parse(parsed if "T" in text or " " in text else parsed.date(), tz)
+
+    @classmethod
+    def _bounded(cls, value: datetime, precision: Precision) -> When:
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+        return cls(value=value, precision=precision)
 
 
 def known_zone(name: str) -> str:

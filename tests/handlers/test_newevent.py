@@ -188,6 +188,8 @@ async def test_bad_answers_are_explained_and_asked_again(newsroom: Bot) -> None:
     again = await say(staff, "2026-12-01 10:00")
     assert flat(again).startswith("Dec 1, 2026, 10:00 AM has already passed.")
     assert "When does it start?" in again.text
+    again = await say(staff, "9999-12-31 23:59")  # past datetime's range in UTC-12
+    assert again.text.startswith("The year must be between 1900 and 2100.")
     again = await say(staff, "2027-03-28 03:30")  # the clocks go forward in Athens
     assert again.text.startswith("2027-03-28 03:30 does not exist in Europe/Athens")
     again = await say(staff, "/skip")

@@ -226,6 +226,29 @@ def test_record_problems_name_the_line_of_the_field(
     assert any(m.startswith("records/demo.yaml:8: start:") for m in messages), messages
 
 
+@pytest.mark.parametrize("start", ['"9999"', '"9999-12"', "9999-12-31", "0001-01-01"])
+def test_dates_out_of_range_are_refused_at_ingestion(
+    make_assistant: Callable[[Path], Assistant], knowledge_copy: Path, start: str
+) -> None:
+    """Near the end of datetime's range "is it over yet?" overflows, and every list and every
+    delivery round failed on such a record."""
+    record = (
+        "- id: far-event\n  kind: event\n  type: seminar\n"
+        "  name: {en: Far, ka: შორს, uz-Cyrl: Узоқ, uz-Latn: Uzoq, el: Μακριά, ru: Далеко}\n"
+        "  summary: {en: Far, ka: შორს, uz-Cyrl: Узоқ, uz-Latn: Uzoq, el: Μακριά, ru: Далеко}\n"
+        f"  start: {start}\n"
+        "  source: 002_3054af4f405343fe.txt\n"
+    )
+    (knowledge_copy / "records" / "far.yaml").write_text(record, encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        make_assistant(knowledge_copy).ingest()
+    messages = [str(p) for p in caught.value.problems]
+    assert any(
+        m.startswith("records/far.yaml:6: start:") and "between 1900 and 2100" in m
+        for m in messages
+    ), messages
+
+
 def test_dangling_references_are_reported(
     make_assistant: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
 ) -> None:
