@@ -44,30 +44,63 @@ class IngestReport:
     languages: dict[str, dict[str, tuple[int, bool]]] = field(default_factory=dict)
 
 
-def _files_under(folder: Path, seen: set[Path]) -> Iterator[Path]:
-    """Every file in ``folder`` and its subfolders, sorted; hidden folders (``.git``) are
-    skipped, and a folder linked in twice is read once."""
+# The largest knowledge file read. A 50 MB article froze every user for 24 s and grew the data
+# folder to 134 MB; the bulk .jsonl imports of laws and news this project reads are a few MB.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def _files_under(
+    folder: Path, root: Path, seen: set[Path], refused: dict[str, str]
+) -> Iterator[Path]:
+    """Every regular file in ``folder`` and its subfolders, sorted; hidden folders (``.git``)
+    are skipped, and a folder linked in twice is read once. What is not read goes into
+    ``refused`` (path → why): a link leading out of
+    the knowledge directory (``env.txt -> /proc/self/environ`` would publish the process's
+    secrets), anything but a regular file (a FIFO would block reading forever), and a file
+    over the size limit."""
     for path in sorted(folder.iterdir()):
-        if path.is_dir():
-            real = path.resolve()
-            if not path.name.startswith(".") and real not in seen:
+        if path.name.startswith("."):
+            continue
+        real = path.resolve()
+        if not real.is_relative_to(root):
+            refused[path.as_posix()] = "links outside the knowledge directory; not read"
+        elif path.is_dir():
+            if real not in seen:
                 seen.add(real)
-                yield from _files_under(path, seen)
-        elif path.is_file():
+                yield from _files_under(path, root, seen, refused)
+        elif not path.is_file():
+            refused[path.as_posix()] = "is not a regular file; not read"
+        elif (size := path.stat().st_size) > MAX_FILE_BYTES:
+            refused[path.as_posix()] = (
+                f"is {size / 2**20:.1f} MB; knowledge files are limited to"
+                f" {MAX_FILE_BYTES // 2**20} MB"
+            )
+        else:
             yield path
+
+
+def _scan(knowledge_dir: Path) -> tuple[dict[str, Path], dict[str, str]]:
+    """Relative path → file for every readable article and record file, and relative path →
+    why for every one refused."""
+    found: dict[str, Path] = {}
+    refused: dict[str, str] = {}
+    root = knowledge_dir.resolve()
+    for sub, suffixes in (("articles", ARTICLE_SUFFIXES), ("records", RECORD_SUFFIXES)):
+        folder = knowledge_dir / sub
+        if folder.is_dir():
+            why: dict[str, str] = {}
+            for path in _files_under(folder, root, {folder.resolve()}, why):
+                if path.suffix in suffixes:
+                    found[f"{sub}/{path.relative_to(folder).as_posix()}"] = path
+            for posix, reason in why.items():
+                refused[f"{sub}/{Path(posix).relative_to(folder).as_posix()}"] = reason
+    return found, refused
 
 
 def knowledge_files(knowledge_dir: Path) -> dict[str, Path]:
     """Relative path → file, for every article and record file the directory holds, in
     subfolders too (``articles/published/x.md``: records name it ``published/x.md``)."""
-    found: dict[str, Path] = {}
-    for sub, suffixes in (("articles", ARTICLE_SUFFIXES), ("records", RECORD_SUFFIXES)):
-        folder = knowledge_dir / sub
-        if folder.is_dir():
-            for path in _files_under(folder, {folder.resolve()}):
-                if path.suffix in suffixes:
-                    found[f"{sub}/{path.relative_to(folder).as_posix()}"] = path
-    return found
+    return _scan(knowledge_dir)[0]
 
 
 def file_hashes(knowledge_dir: Path) -> dict[str, str]:
@@ -164,9 +197,9 @@ def _store_file(
 
 def _parse(knowledge_dir: Path, todo: set[str]) -> tuple[dict[str, Any], list[Problem]]:
     """Read the files to (re)store, and validate every record file (references span files)."""
-    files = knowledge_files(knowledge_dir)
+    files, refused = _scan(knowledge_dir)
     parsed: dict[str, Any] = {}
-    problems: list[Problem] = []
+    problems = [Problem(rel, None, why) for rel, why in refused.items()]
     all_records: list[tuple[ProjectRecord, int, str]] = []
     article_names = {rel.split("/", 1)[1] for rel in files if rel.startswith("articles/")}
     for rel, path in files.items():

@@ -249,6 +249,37 @@ def test_dates_out_of_range_are_refused_at_ingestion(
     ), messages
 
 
+def test_links_out_of_the_tree_special_and_huge_files_are_refused_and_never_read(
+    make_assistant: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
+) -> None:
+    """A link to the process environment would have put the bot token in the database and a
+    question would have returned it; a FIFO blocks whoever reads it; a 50 MB article froze
+    every user. None is read, each is named, and the previous knowledge stays."""
+    secret = tmp_path / "environ.txt"
+    secret.write_text("REFORMBOT_TELEGRAM_BOT_TOKEN=123:SECRET", encoding="utf-8")
+    assistant = make_assistant(knowledge_copy)
+    assistant.ingest()
+    articles = knowledge_copy / "articles"
+    (articles / "env.txt").symlink_to(secret)
+    (articles / "outside").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(articles / "pipe.txt")
+    with (articles / "huge.txt").open("wb") as huge:
+        huge.truncate(21 * 1024 * 1024)
+    with pytest.raises(IngestError) as caught:
+        assistant.ingest()
+    assert sorted(map(str, caught.value.problems)) == [
+        "articles/env.txt: links outside the knowledge directory; not read",
+        "articles/huge.txt: is 21.0 MB; knowledge files are limited to 20 MB",
+        "articles/outside: links outside the knowledge directory; not read",
+        "articles/pipe.txt: is not a regular file; not read",
+    ]
+    answer = assistant.ask("REFORMBOT_TELEGRAM_BOT_TOKEN")
+    assert "SECRET" not in str(answer)
+    with assistant.sessions() as session:
+        texts = session.scalars(select(Passage.text)).all()
+    assert not any("SECRET" in text for text in texts)
+
+
 def test_dangling_references_are_reported(
     make_assistant: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
 ) -> None:
