@@ -89,16 +89,28 @@ def known_zone(name: str) -> str:
     return name
 
 
-def _localized(value: Any) -> dict[str, str]:
+# The longest text of each field, in characters: a card holds them all in one Telegram
+# message (at most 4,096 characters), and a 6,000-character summary made a card no one could
+# be sent.
+TEXT_LIMITS = {"name": 200, "summary": 1000, "place": 300, "organiser": 300, "audience": 300}
+
+
+def _localized(value: Any, limit: int) -> dict[str, str]:
     if not isinstance(value, dict):
         raise ValueError(f"expected a mapping of languages ({', '.join(SUPPORTED)})")
-    missing = [lang for lang in SUPPORTED if not str(value.get(lang) or "").strip()]
+    wrong = [str(lang) for lang, text in value.items() if not isinstance(text, str | None)]
+    if wrong:
+        raise ValueError(f"expected text for {', '.join(wrong)}")
+    missing = [lang for lang in SUPPORTED if not (value.get(lang) or "").strip()]
     extra = [lang for lang in value if lang not in SUPPORTED]
     if missing:
         raise ValueError(f"missing translation for {', '.join(missing)}")
     if extra:
         raise ValueError(f"unknown language {', '.join(map(str, extra))}")
-    return {lang: str(value[lang]).strip() for lang in SUPPORTED}
+    long = [lang for lang in SUPPORTED if len(value[lang].strip()) > limit]
+    if long:
+        raise ValueError(f"longer than {limit} characters in {', '.join(long)}")
+    return {lang: value[lang].strip() for lang in SUPPORTED}
 
 
 Localized = dict[str, str]
@@ -134,8 +146,8 @@ class ProjectRecord(BaseModel):
 
     @field_validator("name", "summary", "place", "organiser", "audience", mode="before")
     @classmethod
-    def _all_languages(cls, value: Any) -> Any:
-        return None if value is None else _localized(value)
+    def _all_languages(cls, value: Any, info: ValidationInfo) -> Any:
+        return None if value is None else _localized(value, TEXT_LIMITS[info.field_name])
 
     @field_validator("source", mode="before")
     @classmethod

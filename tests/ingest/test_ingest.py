@@ -280,6 +280,35 @@ def test_links_out_of_the_tree_special_and_huge_files_are_refused_and_never_read
     assert not any("SECRET" in text for text in texts)
 
 
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        ("x" * 1001, "records/long.yaml:4: summary: longer than 1000 characters in en"),
+        ("[a, b]", "records/long.yaml:4: summary: expected text for en"),
+        ("{x: 1}", "records/long.yaml:4: summary: expected text for en"),
+    ],
+)
+def test_record_texts_are_text_of_bounded_length(
+    make_assistant: Callable[[Path], Assistant], knowledge_copy: Path, summary: str, expected: str
+) -> None:
+    """A 6,000-character summary passed and made a card Telegram refuses; a list passed as
+    text and was shown as "['a', 'b']"."""
+    other = {"ka": "ა", "uz-Cyrl": "а", "uz-Latn": "a", "el": "α", "ru": "а"}
+    rest = ", ".join(f"{lang}: {text}" for lang, text in other.items())
+    record = (
+        "- id: long-summary\n  kind: partner\n"
+        f"  name: {{en: Long, {rest}}}\n"
+        "  summary:\n"
+        f"    en: {summary}\n"
+        + "".join(f"    {lang}: {text}\n" for lang, text in other.items())
+        + "  source: 002_3054af4f405343fe.txt\n"
+    )
+    (knowledge_copy / "records" / "long.yaml").write_text(record, encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        make_assistant(knowledge_copy).ingest()
+    assert [str(p) for p in caught.value.problems] == [expected]
+
+
 def test_dangling_references_are_reported(
     make_assistant: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
 ) -> None:
