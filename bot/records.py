@@ -95,6 +95,18 @@ def known_zone(name: str) -> str:
 TEXT_LIMITS = {"name": 200, "summary": 1000, "place": 300, "organiser": 300, "audience": 300}
 
 
+def unstorable(text: str) -> str | None:
+    """Why a text cannot be stored and shown (a NUL character, which PostgreSQL refuses; a
+    lone surrogate, which is no UTF-8), or None when it can."""
+    if "\0" in text:
+        return "contains a NUL character"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid Unicode text"
+    return None
+
+
 def _localized(value: Any, limit: int) -> dict[str, str]:
     if not isinstance(value, dict):
         raise ValueError(f"expected a mapping of languages ({', '.join(SUPPORTED)})")
@@ -110,6 +122,9 @@ def _localized(value: Any, limit: int) -> dict[str, str]:
     long = [lang for lang in SUPPORTED if len(value[lang].strip()) > limit]
     if long:
         raise ValueError(f"longer than {limit} characters in {', '.join(long)}")
+    for lang in SUPPORTED:
+        if why := unstorable(value[lang]):
+            raise ValueError(f"the {lang} text {why}")
     return {lang: value[lang].strip() for lang in SUPPORTED}
 
 

@@ -13,6 +13,7 @@ import yaml
 
 from bot.ingest.problems import Problem
 from bot.ingest.yamltext import TextDatesLoader
+from bot.records import unstorable
 from bot.text.detect import SUPPORTED, detect
 from bot.text.tokenize import sentences
 
@@ -65,6 +66,29 @@ def _looks_like_title(line: str) -> bool:
     return len(line) <= TITLE_MAX_CHARS and not line.rstrip().endswith((".", ";", ":", ","))
 
 
+# The longest value of each field, in characters: ids are stored in 255-character columns,
+# and a title or a source link longer than these is a mistake, not a title or a link.
+LIMITS = {"id": 200, "title": 500, "source": 2000, "tag": 100}
+
+
+def _text(value: object, name: str, line: int | None, *, numbers: bool = False) -> str | None:
+    """A field's text, or None when it is missing or empty: a list, a mapping or (unless
+    ``numbers``) a number is refused, as is text that cannot be stored or a value over its
+    limit, all of which passed before and then crashed the analyzer or the database driver."""
+    if value is None:
+        return None
+    if numbers and isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ArticleProblem(line, f"{name} must be text, not {type(value).__name__}")
+    if why := unstorable(value):
+        raise ArticleProblem(line, f"{name} {why}")
+    limit = LIMITS.get(name)
+    if limit is not None and len(value) > limit:
+        raise ArticleProblem(line, f"{name} is longer than {limit} characters")
+    return value.strip() or None
+
+
 def _language(declared: object, text: str, line: int | None) -> tuple[str, float | None]:
     """The article's language and, when detected rather than declared, how sure that is."""
     if declared is None:
@@ -86,7 +110,7 @@ def _date(value: object, line: int | None) -> date | None:
 
 def read_txt(path: Path, rel: str) -> ArticleData:
     """First non-empty line is the title when it looks like one; otherwise one is derived."""
-    text = path.read_text(encoding="utf-8-sig").strip()
+    text = _text(path.read_text(encoding="utf-8-sig"), "text", None) or ""
     if not text:
         raise ArticleProblem(1, "the file is empty")
     first, _, rest = text.partition("\n")
@@ -121,10 +145,10 @@ def read_markdown(path: Path, rel: str) -> ArticleData:
         if unknown:
             raise ArticleProblem(2, f"unknown front matter field(s): {', '.join(sorted(unknown))}")
         body = raw[m.end() :]
-    body = body.strip()
+    body = _text(body, "text", None) or ""
     if not body:
         raise ArticleProblem(None, "the article has no text")
-    title = meta.get("title")
+    title = _text(meta.get("title"), "title", 2, numbers=True)
     if not title and (h := _HEADING.search(body)):
         title = h[1].strip()
     tags = meta.get("tags") or []
@@ -136,11 +160,11 @@ def read_markdown(path: Path, rel: str) -> ArticleData:
         path=rel,
         lang=lang,
         confidence=confidence,
-        title=str(title or derive_title(body)),
+        title=title or derive_title(body),
         text=body,
         date=_date(meta.get("date"), 2),
-        source=meta.get("source"),
-        tags=[str(t) for t in tags],
+        source=_text(meta.get("source"), "source", 2),
+        tags=[t for t in (_text(t, "tag", 2, numbers=True) for t in tags) if t],
     )
 
 
@@ -157,19 +181,21 @@ def read_jsonl(path: Path, rel: str) -> Iterator[ArticleData]:
                 raise ArticleProblem(number, f"not valid JSON: {exc.msg}") from None
             if not isinstance(row, dict):
                 raise ArticleProblem(number, "each line must be a JSON object")
-            missing = [k for k in ("id", "text") if not str(row.get(k) or "").strip()]
-            if missing:
+            key = _text(row.get("id"), "id", number, numbers=True)
+            text = _text(row.get("text"), "text", number)
+            missing = [name for name, value in (("id", key), ("text", text)) if not value]
+            if missing or key is None or text is None:
                 raise ArticleProblem(number, f"missing field(s): {', '.join(missing)}")
-            lang, confidence = _language(row.get("lang"), row["text"], number)
+            lang, confidence = _language(row.get("lang"), text, number)
             yield ArticleData(
-                key=str(row["id"]),
-                path=f"{rel}#{row['id']}",
+                key=key,
+                path=f"{rel}#{key}",
                 lang=lang,
                 confidence=confidence,
-                title=str(row.get("title") or "").strip() or derive_title(str(row["text"])),
-                text=str(row["text"]),
+                title=_text(row.get("title"), "title", number, numbers=True) or derive_title(text),
+                text=text,
                 date=_date(row.get("date"), number),
-                source=row.get("source"),
+                source=_text(row.get("source"), "source", number),
             )
 
 

@@ -47,6 +47,8 @@ class IngestReport:
 # The largest knowledge file read. A 50 MB article froze every user for 24 s and grew the data
 # folder to 134 MB; the bulk .jsonl imports of laws and news this project reads are a few MB.
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# Paths are stored in 512-character columns.
+MAX_PATH_CHARS = 500
 
 
 def _files_under(
@@ -90,8 +92,13 @@ def _scan(knowledge_dir: Path) -> tuple[dict[str, Path], dict[str, str]]:
         if folder.is_dir():
             why: dict[str, str] = {}
             for path in _files_under(folder, root, {folder.resolve()}, why):
-                if path.suffix in suffixes:
-                    found[f"{sub}/{path.relative_to(folder).as_posix()}"] = path
+                rel = f"{sub}/{path.relative_to(folder).as_posix()}"
+                if path.suffix not in suffixes:
+                    continue
+                if len(rel) > MAX_PATH_CHARS:
+                    why[path.as_posix()] = f"the path is longer than {MAX_PATH_CHARS} characters"
+                else:
+                    found[rel] = path
             for posix, reason in why.items():
                 refused[f"{sub}/{Path(posix).relative_to(folder).as_posix()}"] = reason
     return found, refused

@@ -16,7 +16,6 @@ from bot.ingest.problems import IngestError
 from bot.models import Article, Passage, Record
 from bot.service import Assistant
 from bot.settings import Settings
-from tests.conftest import MakeSettings
 
 SEED_FILES = {
     "000_e8b87c44cc0140c8",
@@ -25,12 +24,6 @@ SEED_FILES = {
     "003_e659eb4bafb63286",
     "004_93ea14b30314b68e",
 }
-
-
-@pytest.fixture
-def make_assistant(tmp_path: Path, make_settings: MakeSettings) -> Callable[[Path], Assistant]:
-    """An assistant over ``knowledge`` on this test's database."""
-    return lambda knowledge: Assistant(make_settings(tmp_path / "data", knowledge))
 
 
 def count(assistant: Assistant, model: type) -> int:
