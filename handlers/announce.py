@@ -292,7 +292,9 @@ def conversation(dialogues: Dialogues) -> SharedConversation:
     def on(pattern: str, callback: Callable[..., Awaitable[int]]) -> CallbackQueryHandler:
         return CallbackQueryHandler(staff_step(callback), pattern=f"^an:{pattern}")
 
-    typed = filters.TEXT & ~filters.COMMAND
+    # New messages only: an edit of an earlier one carries no ``update.message``.
+    new = filters.UpdateType.MESSAGE
+    typed = new & filters.TEXT & ~filters.COMMAND
     return SharedConversation(
         "announce",
         DRAFT,
@@ -302,7 +304,7 @@ def conversation(dialogues: Dialogues) -> SharedConversation:
             CHOOSE_LANG: [on("lang:", choose_language)],
             TEXT: [
                 MessageHandler(typed, staff_step(take_text)),
-                MessageHandler(~filters.COMMAND, not_text),
+                MessageHandler(new & ~filters.COMMAND, not_text),
             ],
             MORE: [on("lang:", choose_language), on("next$", versions_done)],
             FALLBACK: [on("fallback:", choose_fallback)],

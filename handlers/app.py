@@ -73,8 +73,22 @@ async def _noop(update: Update, _context: object) -> None:
     await update.callback_query.answer()
 
 
+class _UnusableButton(CallbackQueryHandler):
+    """A button press nothing can be done with: no data, which python-telegram-bot lets match
+    every pattern (so it reached the subscription toggle and crashed it), or no chat (a
+    button on an inline message: this bot puts none there, so it is forged). Taken first and
+    only acknowledged."""
+
+    def check_update(self, update: object) -> bool | None:
+        if not (isinstance(update, Update) and update.callback_query):
+            return None
+        query = update.callback_query
+        return not query.data or query.message is None
+
+
 def register(application: Application, dialogues: Dialogues) -> None:
     add = application.add_handler
+    add(_UnusableButton(_noop))
     # Subscriptions belong to a person's private chat with the bot, where broadcasts go.
     private = filters.ChatType.PRIVATE
     add(announce.conversation(dialogues))  # first: while it runs, its steps take the user's input

@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import translations
 from bot.reading import full_passage
+from bot.text.scripts import well_formed
 from handlers.render import answer_html, answer_keyboard, sections_html
 from handlers.send import patiently, send_chunks, send_html
 from handlers.services import services, user_lang, user_languages
@@ -27,7 +28,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # Stores the user (votes need an owner); their app's language answers a question too short
     # to tell its own.
     usual, chosen = user_languages(update, context)
-    question = update.effective_message.text[:MAX_QUESTION]
+    question = well_formed(update.effective_message.text[:MAX_QUESTION])
     await patiently(lambda: context.bot.send_chat_action(chat_id, ChatAction.TYPING))
     now = svc.clock()
     answer = svc.assistant.ask(question, lang=chosen, now=now, fallback_lang=usual)

@@ -21,6 +21,7 @@ from bot.service import Assistant
 from bot.settings import Settings
 from bot.staff import StaffStore
 from bot.subscriptions import SubscriptionStore
+from bot.text.scripts import well_formed
 from bot.users import Person, UserStore, reply_lang
 
 KEY = "services"
@@ -61,7 +62,7 @@ def remember_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person 
         return svc.users.seen(
             user.id,
             chat.id,
-            first_name=user.first_name,
+            first_name=well_formed(user.first_name),
             language_code=user.language_code,
             now=svc.clock(),
         )

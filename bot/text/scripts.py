@@ -64,3 +64,9 @@ def dominant_script(text: str) -> Script:
     if others and sum(others.values()) >= NON_LATIN_SHARE * sum(counts.values()):
         return max(others, key=others.__getitem__)
     return max(counts, key=counts.__getitem__)
+
+
+def well_formed(text: str) -> str:
+    """The text without lone UTF-16 surrogates, which a client's broken emoji can leave in
+    Telegram's JSON: they cannot be encoded, so nothing could analyse, store or quote them."""
+    return text.encode("utf-8", "ignore").decode("utf-8")

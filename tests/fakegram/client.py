@@ -81,6 +81,31 @@ class TelegramUser:
         )
         return query_id
 
+    async def press_on_inline_message(self, data: str) -> str:
+        """Tap a button of a message sent through inline mode: Telegram gives no message and
+        no chat then, only ``inline_message_id``."""
+        query_id = f"cq{next(_ids)}"
+        self.server.callback_answers[query_id] = None
+        await self.server.push_update(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": self._from(),
+                    "inline_message_id": f"im{next(_ids)}",
+                    "chat_instance": f"ci{self.id}",
+                    "data": data,
+                }
+            }
+        )
+        return query_id
+
+    async def edit_sent(self, text: str) -> None:
+        """Edit an earlier message of one's own: Telegram sends ``edited_message`` (and no
+        ``message``)."""
+        message = self._message(text=text)
+        message["edit_date"] = int(time.time())
+        await self.server.push_update({"edited_message": message})
+
     async def inline(self, query: str) -> list[dict]:
         """Type ``@bot query`` in some chat and wait for the offered results."""
         query_id = f"iq{next(_ids)}"

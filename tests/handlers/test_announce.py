@@ -273,3 +273,14 @@ async def test_blocking_the_bot_marks_the_user_inactive_and_unblocking_returns_t
     assert active()
     with newsroom.assistant.sessions() as session:
         assert session.scalar(select(User.blocked).where(User.id == user.id)) is False
+
+
+async def test_an_edited_message_during_a_dialogue_breaks_nothing(newsroom: Bot) -> None:
+    """Editing an earlier message sends an update with no ``message``; /announce crashed on it."""
+    user = TelegramUser(newsroom.server, STAFF_ID, "Tamar", "en")
+    await user.send("/announce")
+    await user.press(await user.reply(), "English")
+    assert "English" in (await user.reply()).text  # now waiting for the text
+    await user.edit_sent("an edited question")
+    await user.send("/cancel")
+    assert not (await user.reply()).text.startswith("Sorry, something went wrong")

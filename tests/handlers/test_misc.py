@@ -90,3 +90,27 @@ async def test_flood_wait_is_honoured_and_the_reply_still_arrives(bot: Bot) -> N
     reply = await user.reply()
     assert reply.text.startswith("Hello")
     assert ("sendMessage", "Too Many Requests: retry after 1") in bot.server.rejected
+
+
+APOLOGY = "Sorry, something went wrong on my side."
+
+
+async def test_buttons_with_no_data_or_no_chat_are_only_acknowledged(bot: Bot) -> None:
+    """Empty callback data matches every pattern in python-telegram-bot and crashed the
+    subscription toggle; a button on an inline message has no chat to answer in."""
+    user = bot.user("en")
+    await user.send("/subscribe")
+    menu = await user.reply()
+    for query in (await user.press_data(menu, ""), await user.press_on_inline_message("sub:all")):
+        assert (await user.callback_answer(query)) == {"callback_query_id": query}
+    await user.send("/help")
+    assert not (await user.reply()).text.startswith(APOLOGY)
+    assert not [m for m in user.unread() if m.text.startswith(APOLOGY)]
+
+
+async def test_lone_surrogates_in_a_question_get_an_answer(bot: Bot) -> None:
+    """Telegram's JSON may carry a lone UTF-16 surrogate; storing the question choked on it."""
+    user = bot.user("en")
+    await user.send("Which workshops are coming up? \ud83d")
+    reply = await user.reply()
+    assert not reply.text.startswith(APOLOGY)
