@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import migrate
 from bot.answers import Answer
@@ -387,6 +388,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
+    except OSError as exc:  # a read-only or missing data folder, a full disk
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"reformbot: {exc.strerror or exc}{where}", file=sys.stderr)
+    except SQLAlchemyError as exc:  # the first line of the driver's message, no parameters
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        print(f"reformbot: the database cannot be used: {reason}", file=sys.stderr)
     return 1
 
 

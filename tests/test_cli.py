@@ -123,6 +123,19 @@ def test_unknown_time_zone_is_one_clear_line(
     ]
 
 
+def test_an_unusable_data_folder_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A data folder that cannot be written was a 115-line traceback at start-up."""
+    occupied = tmp_path / "a-file"
+    occupied.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("REFORMBOT_DATA_DIR", str(occupied / "data"))
+    monkeypatch.delenv("REFORMBOT_DATABASE_URL", raising=False)
+    code, _out, err = run(capsys, "ask", "hello")
+    assert code == 1
+    assert err.strip().splitlines() == [f"reformbot: Not a directory ({occupied / 'data'})"]
+
+
 QUESTION = "Who supported the study visit to France?"
 
 
