@@ -17,12 +17,13 @@ def make_engine(settings: Settings, *, migrate: bool = True) -> Engine:
 
     The database is migrated to the newest revision first (a quick look when it is already
     there), so no code runs against an old schema; ``migrate=False`` is for the commands that
-    report on or migrate the database themselves.
+    report on or migrate the database themselves. Errors never show the statement's
+    parameters: they are people's names and questions, and errors go to the log.
     """
     url = settings.effective_database_url
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -35,7 +36,7 @@ def make_engine(settings: Settings, *, migrate: bool = True) -> Engine:
             cursor.close()
 
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     if migrate:
         upgrade(engine)
     return engine

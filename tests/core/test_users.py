@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+from sqlalchemy.exc import IntegrityError
+
 from bot.answers import Answer
 from bot.db import make_engine, make_sessionmaker
 from bot.i18n import from_language_code
+from bot.service import Assistant
 from bot.settings import Settings
 from bot.users import UserStore
 
@@ -44,3 +48,13 @@ def test_telegram_language_codes() -> None:
     codes = ("ka", "ru-RU", "uz", "uz-Cyrl", "el", "pt-br", None)
     expected = ["ka", "ru", "uz-Latn", "uz-Cyrl", "el", None, None]
     assert [from_language_code(c) for c in codes] == expected
+
+
+def test_database_errors_do_not_carry_what_people_wrote(settings: Settings) -> None:
+    """An error's text goes to the log: never a question or a name in it."""
+    assistant = Assistant(settings)
+    users = UserStore(assistant.sessions)
+    secret = "my private question about my pension"
+    with pytest.raises(IntegrityError) as caught:
+        users.record_exchange(987_654_321, secret, assistant.ask("hello"), datetime.now(UTC))
+    assert secret not in str(caught.value)
