@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.answers import Answer
 from bot.i18n import from_language_code
-from bot.models import Exchange, ReminderRequest, User
+from bot.models import Conversation, Exchange, ReminderRequest, Subscription, User
 
 # Ids come back from Telegram callback data, which a modified client can fill with anything;
 # beyond a 64-bit integer the database driver would raise instead of finding nothing.
@@ -54,6 +54,20 @@ class Feedback:
     voted_at: datetime
 
 
+@dataclass(frozen=True)
+class Profile:
+    """Everything kept about one person (``/mydata``)."""
+
+    first_name: str
+    language_code: str | None
+    lang: str | None
+    topics: list[str]
+    reminders: int
+    questions: int
+    votes: int
+    since: datetime
+
+
 class UserStore:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
@@ -79,6 +93,48 @@ class UserStore:
             user.blocked = False
             user.seen_at = utc(now)
             return Person(user.id, user.chat_id, user.language_code, user.lang)
+
+    def profile(self, user_id: int) -> Profile | None:
+        with self.sessions() as session:
+            user = session.get(User, user_id)
+            if user is None:
+                return None
+            topics = session.scalars(
+                select(Subscription.topic).where(Subscription.user_id == user_id)
+            ).all()
+            count = select(func.count())
+            reminders = session.scalar(
+                count.select_from(ReminderRequest).where(ReminderRequest.user_id == user_id)
+            )
+            asked = Exchange.user_id == user_id
+            questions = session.scalar(count.select_from(Exchange).where(asked))
+            votes = session.scalar(
+                count.select_from(Exchange).where(asked, Exchange.vote.is_not(None))
+            )
+            return Profile(
+                user.first_name,
+                user.language_code,
+                user.lang,
+                sorted(topics),
+                reminders or 0,
+                questions or 0,
+                votes or 0,
+                user.created_at.replace(tzinfo=UTC),
+            )
+
+    def forget(self, user_id: int) -> bool:
+        """Delete everything kept about a person: their row and, with it, their questions,
+        votes, subscriptions and reminders; and any unfinished dialogue. A staff role stays:
+        it is the programme's decision, not data about them. False when nothing was kept."""
+        with self.sessions.begin() as session:
+            session.execute(delete(Conversation).where(Conversation.user_id == user_id))
+            user = session.get(User, user_id)
+            if user is None:
+                return False
+            for model in (Exchange, ReminderRequest, Subscription):
+                session.execute(delete(model).where(model.user_id == user_id))
+            session.delete(user)
+            return True
 
     def get(self, user_id: int) -> Person | None:
         with self.sessions() as session:

@@ -44,6 +44,7 @@ from handlers import (
     language,
     media,
     newevent,
+    privacy,
     staff,
     start,
     subscribe,
@@ -101,6 +102,9 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(CommandHandler("partners", browse.partners))
     add(CommandHandler("subscribe", subscribe.subscribe, private))
     add(CommandHandler("unsubscribe", subscribe.unsubscribe, private))
+    add(CommandHandler("mydata", privacy.my_data, private))
+    add(CommandHandler("forget", privacy.forget, private))
+    add(CallbackQueryHandler(privacy.confirm, pattern=rf"^{privacy.PREFIX}(yes|no)$"))
     add(CommandHandler("myid", staff.my_id))
     add(CommandHandler("staff", staff.list_staff))
     add(CommandHandler("addstaff", staff.add_staff))

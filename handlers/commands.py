@@ -19,6 +19,7 @@ def command_menu(lang: str) -> list[BotCommand]:
         BotCommand("subscribe", _("announcements and reminders to receive")),
         BotCommand("unsubscribe", _("stop all announcements")),
         BotCommand("language", _("change the language I answer in")),
+        BotCommand("mydata", _("what I keep about you")),
         BotCommand("help", _("what I can do")),
     ]
 

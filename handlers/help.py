@@ -26,6 +26,7 @@ def help_text(lang: str, bot_username: str, *, staff: bool = False) -> str:
         ("/partners", _("partner organisations")),
         ("/subscribe", _("announcements and reminders to receive")),
         ("/language", _("change the language I answer in")),
+        ("/mydata", _("what I keep about you (/forget deletes it)")),
     )
     if staff:  # not in the public command menu, so they are listed here for staff
         commands += (
