@@ -122,7 +122,8 @@ class SharedConversation(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
         A replica answers a step before it stores the next one, so the person's next update
         can reach another replica while the step is still held: it waits for it, then reads
         the step again. Returns None when the update fits no step any more (a double tap
-        after the dialogue moved on or ended), or when the wait is unreasonably long."""
+        after the dialogue moved on or ended; ``handle_update`` then hands a message to the
+        other handlers), or when the wait is unreasonably long."""
         step, handler, check = check_result
         chat_id, user_id = update.effective_chat.id, update.effective_user.id
         for _attempt in range(WAIT_ROUNDS):
@@ -135,7 +136,6 @@ class SharedConversation(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
             handler, check = (None, None) if step.busy else self._choose(step, update)
             if not step.busy and handler is None:
                 return None
-        log.warning("%s: step of chat %s held too long; update skipped", self.name, chat_id)
         return None
 
     async def handle_update(
@@ -149,9 +149,22 @@ class SharedConversation(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
         if step is not None:
             taken = await self._take(update, check_result)
             if taken is None:
-                log.info("%s: update %s fits no step now; skipped", self.name, update.update_id)
                 if update.callback_query:
+                    log.info("%s: button %s fits no step now", self.name, update.update_id)
                     await update.callback_query.answer()
+                    return
+                chat_id, user_id = update.effective_chat.id, update.effective_user.id
+                now = self.store.current(self.name, chat_id, user_id, self.clock())
+                if now is None or not now.busy:
+                    # The dialogue ended, or moved to a step this message does not fit, while
+                    # it waited (a refused /announce): it is not the dialogue's, and must not
+                    # vanish. It goes through the handlers again: a question gets its answer.
+                    log.info("%s: update %s handled anew", self.name, update.update_id)
+                    await application.process_update(update)
+                    return
+                log.warning(
+                    "%s: step of chat %s held too long; update skipped", self.name, chat_id
+                )
                 return
             check_result = taken
         step, handler, check = check_result

@@ -284,3 +284,16 @@ async def test_an_edited_message_during_a_dialogue_breaks_nothing(newsroom: Bot)
     await user.edit_sent("an edited question")
     await user.send("/cancel")
     assert not (await user.reply()).text.startswith("Sorry, something went wrong")
+
+
+async def test_questions_sent_right_after_a_refused_announce_are_all_answered(
+    newsroom: Bot,
+) -> None:
+    """They waited for the /announce step, which then ended: they were dropped."""
+    citizen = newsroom.user("en")
+    await citizen.send("/announce")
+    for _ in range(3):
+        await citizen.send("Which workshops are coming up?")
+    replies = await citizen.replies(4)
+    assert sum(r.text == "Only programme staff can do that." for r in replies) == 1
+    assert sum(r.text != "Only programme staff can do that." for r in replies) == 3
