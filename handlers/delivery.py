@@ -11,7 +11,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.broadcast.outbox import Blocked, Failed, Job, Outcome, Retry, Sent
 from bot.i18n import translations
-from handlers.send import BACKOFF, NO_PREVIEW, retry_seconds
+from handlers.send import BACKOFF, NO_PREVIEW, retry_seconds, unreadable
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,9 @@ class TelegramTransport:
             log.warning("broadcast to %s: %s; will retry", job.chat_id, exc.message)
             return Retry(BACKOFF * 2**job.attempts)
         except TelegramError as exc:
+            if unreadable(exc):  # accepted (HTTP 200), its answer garbled: it was sent
+                log.warning("broadcast to %s: unreadable answer; counted as sent", job.chat_id)
+                return Sent(None)
             return Failed(exc.message)
         return Sent(message.message_id)
 

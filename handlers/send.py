@@ -1,8 +1,10 @@
 """Calls to Telegram that survive what Telegram does under load.
 
-A reply must not be lost to a flood wait or a timeout, and a user who blocked the bot must not
-make a handler fail: ``RetryAfter`` is waited out, timeouts are retried with back-off, both a
-bounded number of times; ``Forbidden`` marks the user blocked and gives up quietly.
+A reply must not be lost to a flood wait or a server error, nor sent twice, and a user who
+blocked the bot must not make a handler fail: ``RetryAfter`` is waited out, server errors and
+lost connections are retried with back-off, both a bounded number of times; a timeout or an
+unreadable answer is retried only for calls that may be repeated (a message is not sent
+again); ``Forbidden`` marks the user blocked and gives up quietly.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, RetryAfter, TimedOut
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 from telegram.warnings import PTBDeprecationWarning
 
@@ -41,8 +43,17 @@ def retry_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-async def patiently(call: Callable[[], Awaitable[T]]) -> T:
-    """Run one Bot API call, waiting out flood control and retrying timeouts."""
+def unreadable(exc: TelegramError) -> bool:
+    """Telegram answered 200 with a body that is not JSON: the call took effect (a message was
+    sent), only its result is unknown."""
+    return type(exc) is TelegramError and exc.message == "Invalid server response"
+
+
+async def patiently(call: Callable[[], Awaitable[T]], *, repeatable: bool = True) -> T:
+    """Run one Bot API call, waiting out flood control and retrying what failed on the way:
+    a server error (5xx) or a lost connection, with back-off. A timeout or an unreadable
+    answer may hide a call that took effect; only a ``repeatable`` one (answering a button,
+    editing, a chat action) is made again: sending a message twice would show it twice."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return await call()
@@ -53,7 +64,16 @@ async def patiently(call: Callable[[], Awaitable[T]]) -> T:
             log.warning("flood control: waiting %.0f s before retrying", wait)
             await asyncio.sleep(wait)
         except TimedOut:
+            if attempt == ATTEMPTS or not repeatable:
+                raise
+            await asyncio.sleep(BACKOFF * 2 ** (attempt - 1))
+        except NetworkError as exc:  # 5xx, or no connection: the call did not take effect
             if attempt == ATTEMPTS:
+                raise
+            log.warning("Bot API call failed (%s); retrying", exc.message)
+            await asyncio.sleep(BACKOFF * 2 ** (attempt - 1))
+        except TelegramError as exc:
+            if not unreadable(exc) or attempt == ATTEMPTS or not repeatable:
                 raise
             await asyncio.sleep(BACKOFF * 2 ** (attempt - 1))
     raise AssertionError("unreachable")
@@ -65,7 +85,9 @@ async def send_html(
     text: str,
     markup: InlineKeyboardMarkup | None = None,
 ) -> Message | None:
-    """Send one HTML message; None if the user has blocked the bot (now marked as such)."""
+    """Send one HTML message; None if the user has blocked the bot (now marked as such), or
+    if Telegram's answer was lost (a timeout, an unreadable answer): the message may well have
+    arrived, and is not sent again."""
     try:
         return await patiently(
             lambda: context.bot.send_message(
@@ -74,11 +96,20 @@ async def send_html(
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
                 link_preview_options=NO_PREVIEW,
-            )
+            ),
+            repeatable=False,
         )
     except Forbidden:
         log.info("chat %s has blocked the bot; marked inactive", chat_id)
         services(context).users.mark_blocked(chat_id)
+        return None
+    except TimedOut:
+        log.warning("sending to chat %s timed out; it may have arrived, not sent again", chat_id)
+        return None
+    except TelegramError as exc:
+        if not unreadable(exc):
+            raise
+        log.warning("sending to chat %s: unreadable answer; it arrived, not sent again", chat_id)
         return None
 
 

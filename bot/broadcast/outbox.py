@@ -42,7 +42,7 @@ class Job:
 
 @dataclass(frozen=True)
 class Sent:
-    message_id: int
+    message_id: int | None  # None: Telegram accepted it, but its answer could not be read
 
 
 @dataclass(frozen=True)

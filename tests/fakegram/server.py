@@ -87,6 +87,17 @@ class Flood:
 
 
 @dataclass
+class Fault:
+    """The next ``times`` calls of ``method`` go wrong: ``"500"`` answers Internal Server Error
+    without doing anything; ``"junk"`` does the call and answers 200 with a body that is not
+    JSON (a proxy's error page), as Telegram's front ends sometimes do."""
+
+    kind: str
+    times: int
+    method: str = "sendMessage"
+
+
+@dataclass
 class FakeTelegram:
     token: str
     bot_id: int = 7_000_001
@@ -96,6 +107,7 @@ class FakeTelegram:
     chats: dict[int, dict] = field(default_factory=dict)  # chats of users who wrote
     blocked: set[int] = field(default_factory=set)
     floods: list[Flood] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
     commands: dict[tuple[str, str], list[dict]] = field(default_factory=dict)
     chat_actions: list[tuple[int, str]] = field(default_factory=list)
     callback_answers: dict[str, dict | None] = field(default_factory=dict)
@@ -192,6 +204,9 @@ class FakeTelegram:
     def flood(self, retry_after: int, times: int = 1, chat_id: int | None = None) -> None:
         self.floods.append(Flood(retry_after, times, chat_id))
 
+    def fail(self, kind: str, times: int = 1, method: str = "sendMessage") -> None:
+        self.faults.append(Fault(kind, times, method))
+
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         return [m for m in self.sent if m.chat_id == chat_id]
 
@@ -240,6 +255,16 @@ class FakeTelegram:
                 status=404,
             )
         params, files = await self._params(request)
+        fault = next(
+            (f for f in self.faults if f.times > 0 and f.method.lower() == method.lower()), None
+        )
+        if fault is not None:
+            fault.times -= 1
+            if fault.kind == "500":
+                return web.json_response(
+                    {"ok": False, "error_code": 500, "description": "Internal Server Error"},
+                    status=500,
+                )
         try:
             result = await handler(params, files)
         except ApiError as exc:
@@ -254,6 +279,8 @@ class FakeTelegram:
             await self._notify()
             return web.json_response(body, status=exc.code)
         await self._notify()
+        if fault is not None and fault.kind == "junk":
+            return web.Response(text="<html><body>502 Bad Gateway</body></html>", status=200)
         return web.json_response({"ok": True, "result": result})
 
     # -- checks shared by the sending methods --------------------------------------------------

@@ -96,6 +96,25 @@ async def test_flood_wait_is_honoured_and_the_reply_still_arrives(bot: Bot) -> N
 APOLOGY = "Sorry, something went wrong on my side."
 
 
+async def test_a_server_error_is_retried_and_an_unreadable_answer_is_not_sent_twice(
+    bot: Bot,
+) -> None:
+    """A 500 means nothing was sent: the answer is sent again. A 200 with a body that is not
+    JSON means it was sent: sending again would show it twice."""
+    user = bot.user("en")
+    bot.server.fail("500")
+    await user.send("/start")
+    assert (await user.reply()).text.startswith("Hello")
+    bot.server.fail("junk")
+    await user.send("/help")
+    assert (await user.reply()).text.startswith("What I can do")
+    await user.send("/language")
+    assert "language" in (await user.reply()).text.lower()
+    assert not [m for m in user.unread() if m.text.startswith(APOLOGY)]
+    assert len([m for m in bot.server.messages_to(user.id) if m.text.startswith("Hello")]) == 1
+    assert len([m for m in bot.server.messages_to(user.id) if "What I can do" in m.text]) == 1
+
+
 async def test_buttons_with_no_data_or_no_chat_are_only_acknowledged(bot: Bot) -> None:
     """Empty callback data matches every pattern in python-telegram-bot and crashed the
     subscription toggle; a button on an inline message has no chat to answer in."""

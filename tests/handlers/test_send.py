@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from telegram.error import RetryAfter, TimedOut
+from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 
 from handlers import send
 
@@ -50,3 +50,37 @@ async def test_timeouts_give_up_after_the_last_attempt(monkeypatch: pytest.Monke
     with pytest.raises(TimedOut):
         await send.patiently(always_times_out)
     assert calls == send.ATTEMPTS
+
+
+async def test_what_may_have_taken_effect_is_repeated_only_when_repeatable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server error is retried for any call; a timeout or an unreadable answer only for a
+    call that may be repeated (not sending a message, which would then arrive twice)."""
+
+    async def no_sleep(_seconds: float) -> None:
+        return None
+
+    monkeypatch.setattr(send.asyncio, "sleep", no_sleep)
+    for error, repeated_when_not_repeatable in (
+        (NetworkError("Internal Server Error (500)"), True),
+        (TimedOut(), False),
+        (TelegramError("Invalid server response"), False),
+    ):
+        for repeatable in (True, False):
+            calls = 0
+
+            async def flaky(error: Exception = error) -> str:
+                nonlocal calls
+                calls += 1
+                if calls == 1:
+                    raise error
+                return "done"
+
+            if repeatable or repeated_when_not_repeatable:
+                assert await send.patiently(flaky, repeatable=repeatable) == "done"
+                assert calls == 2
+            else:
+                with pytest.raises(type(error)):
+                    await send.patiently(flaky, repeatable=repeatable)
+                assert calls == 1
