@@ -77,6 +77,17 @@ class Settings(BaseSettings):
         description="A delivery claimed this long ago and not finished is taken back "
         "(its sender died); it is sent again and counted as uncertain.",
     )
+    user_messages_per_minute: int = Field(
+        default=20,
+        gt=0,
+        description="Messages and button presses one person may send a minute; past that "
+        "they are told once to slow down and the rest of the burst is not answered.",
+    )
+    questions_kept: int = Field(
+        default=200,
+        gt=0,
+        description="How many of a person's latest questions are kept; older ones are deleted.",
+    )
     reminders: Annotated[list[timedelta], NoDecode] = Field(
         default_factory=lambda: [timedelta(hours=24), timedelta(hours=1)],
         description="How long before an event its reminders go, e.g. 24h,1h or 90m.",

@@ -69,8 +69,9 @@ class Profile:
 
 
 class UserStore:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], questions_kept: int = 200) -> None:
         self.sessions = sessions
+        self.questions_kept = questions_kept
 
     def seen(
         self,
@@ -175,6 +176,21 @@ class UserStore:
             )
             session.add(row)
             session.flush()
+            # Only the latest questions are kept: a person sending thousands of messages
+            # must not grow the database without bound.
+            kept = (
+                select(Exchange.id)
+                .where(Exchange.user_id == user_id)
+                .order_by(Exchange.id.desc())
+                .limit(self.questions_kept)
+                .scalar_subquery()
+            )
+            oldest_kept = select(func.min(Exchange.id)).where(Exchange.id.in_(kept))
+            session.execute(
+                delete(Exchange).where(
+                    Exchange.user_id == user_id, Exchange.id < oldest_kept.scalar_subquery()
+                )
+            )
             return row.id
 
     def exchange(self, exchange_id: int, user_id: int) -> Exchange | None:

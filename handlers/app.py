@@ -23,6 +23,7 @@ from telegram.ext import (
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -44,6 +45,7 @@ from handlers import (
     language,
     media,
     newevent,
+    pace,
     privacy,
     staff,
     start,
@@ -53,12 +55,15 @@ from handlers.commands import publish_command_menus
 from handlers.conversation import Dialogues
 from handlers.delivery import TelegramTransport
 from handlers.errors import on_error
+from handlers.pace import OnePerPerson
 from handlers.services import KEY, Services
 
 # Answering is CPU-bound and synchronous, so more updates in flight only queue inside the HTTP
 # client (bench/bot_load.py: 200 at once cost twice the CPU per answer of a few at once); a
 # few let one user's slow Telegram call overlap another's answer.
 CONCURRENT_UPDATES = 8
+# The rate check runs in a group of its own, before every other handler.
+PACE_GROUP = -100
 
 
 class NotConfigured(ValueError):
@@ -89,6 +94,7 @@ class _UnusableButton(CallbackQueryHandler):
 
 def register(application: Application, dialogues: Dialogues) -> None:
     add = application.add_handler
+    application.add_handler(TypeHandler(Update, pace.slow_down), group=PACE_GROUP)
     add(_UnusableButton(_noop))
     # Subscriptions belong to a person's private chat with the bot, where broadcasts go.
     private = filters.ChatType.PRIVATE
@@ -163,7 +169,7 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(OnePerPerson(CONCURRENT_UPDATES))
         .post_init(post_init)
         .post_stop(post_stop)
         .build()
@@ -174,7 +180,7 @@ def build_application(
     application.bot_data[KEY] = Services(
         settings,
         assistant,
-        UserStore(assistant.sessions),
+        UserStore(assistant.sessions, settings.questions_kept),
         clock,
         StaffStore(assistant.sessions, settings.admins),
         SubscriptionStore(assistant.sessions, settings.default_lang),

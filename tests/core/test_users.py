@@ -58,3 +58,17 @@ def test_database_errors_do_not_carry_what_people_wrote(settings: Settings) -> N
     with pytest.raises(IntegrityError) as caught:
         users.record_exchange(987_654_321, secret, assistant.ask("hello"), datetime.now(UTC))
     assert secret not in str(caught.value)
+
+
+def test_only_the_latest_questions_of_a_person_are_kept(settings: Settings) -> None:
+    users = UserStore(make_sessionmaker(make_engine(settings)), questions_kept=3)
+    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    users.seen(7, 7, first_name="Nino", language_code="en", now=now)
+    users.seen(8, 8, first_name="Levan", language_code="en", now=now)
+    other = users.record_exchange(8, "someone else's", Answer("en", "search", answered=True), now)
+    ids = [
+        users.record_exchange(7, f"question {n}", Answer("en", "search", answered=True), now)
+        for n in range(5)
+    ]
+    assert [users.exchange(i, 7) is not None for i in ids] == [False, False, True, True, True]
+    assert users.exchange(other, 8) is not None
