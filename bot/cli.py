@@ -18,7 +18,7 @@ from bot import migrate
 from bot.answers import Answer
 from bot.answers.plain import to_plain_text
 from bot.broadcast.outbox import Outbox
-from bot.db import make_engine
+from bot.db import make_engine, reason
 from bot.i18n import N_, translations
 from bot.ingest.problems import IngestError
 from bot.service import Assistant
@@ -392,8 +392,7 @@ def main(argv: list[str] | None = None) -> int:
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"reformbot: {exc.strerror or exc}{where}", file=sys.stderr)
     except SQLAlchemyError as exc:  # the first line of the driver's message, no parameters
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        print(f"reformbot: the database cannot be used: {reason}", file=sys.stderr)
+        print(f"reformbot: the database cannot be used: {reason(exc)}", file=sys.stderr)
     return 1
 
 

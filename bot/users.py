@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.answers import Answer
+from bot.db import brief_transaction
 from bot.i18n import from_language_code
 from bot.models import Conversation, Exchange, ReminderRequest, Subscription, User
 
@@ -82,8 +83,9 @@ class UserStore:
         language_code: str | None,
         now: datetime,
     ) -> Person:
-        """Create or refresh a user; writing to the bot again means they have not blocked it."""
-        with self.sessions.begin() as session:
+        """Create or refresh a user; writing to the bot again means they have not blocked it.
+        Waits only briefly for a lock another process holds (``OperationalError`` then)."""
+        with brief_transaction(self.sessions) as session:
             user = session.get(User, user_id)
             if user is None:
                 user = User(id=user_id, created_at=utc(now), lang=None)
@@ -163,7 +165,7 @@ class UserStore:
     def record_exchange(self, user_id: int, question: str, answer: Answer, now: datetime) -> int:
         """Keep the question with what answered it; the id goes into the vote buttons."""
         top = answer.sources[0] if answer.sources else None
-        with self.sessions.begin() as session:
+        with brief_transaction(self.sessions) as session:
             row = Exchange(
                 user_id=user_id,
                 question=question,

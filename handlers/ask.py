@@ -3,16 +3,22 @@ and, for an answer quoted from an article, a button to read the whole passage.""
 
 from __future__ import annotations
 
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
+from bot.db import reason
 from bot.i18n import translations
 from bot.reading import full_passage
 from bot.text.scripts import well_formed
 from handlers.render import answer_html, answer_keyboard, sections_html
 from handlers.send import patiently, send_chunks, send_html
 from handlers.services import services, user_lang, user_languages
+
+log = logging.getLogger(__name__)
 
 # Telegram's own limit for a message; a longer text (a forwarded document, a webhook we did
 # not expect) is answered from its beginning rather than analysed whole.
@@ -32,7 +38,13 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await patiently(lambda: context.bot.send_chat_action(chat_id, ChatAction.TYPING))
     now = svc.clock()
     answer = svc.assistant.ask(question, lang=chosen, now=now, fallback_lang=usual)
-    exchange_id = svc.users.record_exchange(update.effective_user.id, question, answer, now)
+    try:
+        exchange_id: int | None = svc.users.record_exchange(
+            update.effective_user.id, question, answer, now
+        )
+    except SQLAlchemyError as exc:  # locked or full: the answer goes out all the same
+        log.warning("question of user %s not stored: %s", update.effective_user.id, reason(exc))
+        exchange_id = None
     readable = answer.answered and bool(answer.sources)
     events = answer.events[:EVENT_BUTTONS]
     markup = answer_keyboard(exchange_id, answer.lang, readable=readable, events=events)

@@ -183,19 +183,22 @@ def card_keyboard(
 
 
 def answer_keyboard(
-    exchange_id: int, lang: str, *, readable: bool, events: list[EventRef]
-) -> InlineKeyboardMarkup:
+    exchange_id: int | None, lang: str, *, readable: bool, events: list[EventRef]
+) -> InlineKeyboardMarkup | None:
     """👍/👎 under every answer; "read the passage" under answers quoted from an article; a
-    button per event an answer lists, opening its card."""
+    button per event an answer lists, opening its card. Without a stored exchange (the
+    database could not be written) only the event buttons: the others need it."""
     _ = translations(lang).gettext
     rows = [
         [_button(record_label(e.title, datetime.fromisoformat(e.start), lang), f"card:{e.id}")]
         for e in events
     ]
-    if readable:
-        rows.append([_button(_("📖 Read the full passage"), f"full:{exchange_id}")])
-    rows.append([_button("👍", f"vote:{exchange_id}:1"), _button("👎", f"vote:{exchange_id}:-1")])
-    return InlineKeyboardMarkup(rows)
+    if exchange_id is not None:
+        if readable:
+            rows.append([_button(_("📖 Read the full passage"), f"full:{exchange_id}")])
+        vote = f"vote:{exchange_id}:"
+        rows.append([_button("👍", vote + "1"), _button("👎", vote + "-1")])
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def voted_keyboard(

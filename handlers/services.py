@@ -7,22 +7,27 @@ knowledge base without patching anything.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.broadcast.dispatcher import Dispatcher
 from bot.broadcast.outbox import Outbox
+from bot.db import reason
 from bot.service import Assistant
 from bot.settings import Settings
 from bot.staff import StaffStore
 from bot.subscriptions import SubscriptionStore
 from bot.text.scripts import well_formed
 from bot.users import Person, UserStore, reply_lang
+
+log = logging.getLogger(__name__)
 
 KEY = "services"
 
@@ -58,15 +63,21 @@ def remember_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person 
     user, chat = update.effective_user, update.effective_chat
     if user is None:
         return None
-    if chat is not None and chat.type == "private":
-        return svc.users.seen(
-            user.id,
-            chat.id,
-            first_name=well_formed(user.first_name),
-            language_code=user.language_code,
-            now=svc.clock(),
-        )
-    return svc.users.get(user.id)
+    try:
+        if chat is not None and chat.type == "private":
+            return svc.users.seen(
+                user.id,
+                chat.id,
+                first_name=well_formed(user.first_name),
+                language_code=user.language_code,
+                now=svc.clock(),
+            )
+        return svc.users.get(user.id)
+    except SQLAlchemyError as exc:
+        # Locked by another process, or a full disk: answering matters more than noting who
+        # wrote; the person's app language stands in for what is stored.
+        log.warning("user %s not stored: %s", user.id, reason(exc))
+        return None
 
 
 def user_languages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str, str | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import create_engine
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
@@ -134,3 +135,25 @@ async def test_lone_surrogates_in_a_question_get_an_answer(bot: Bot) -> None:
     await user.send("Which workshops are coming up? \ud83d")
     reply = await user.reply()
     assert not reply.text.startswith(APOLOGY)
+
+
+async def test_a_database_locked_by_another_process_still_answers(bot: Bot) -> None:
+    """`reformbot ingest` or a migration holding the write lock made every user wait 40 s:
+    the writes that can be dropped (who wrote, what they asked) now wait briefly, and the
+    answer goes out without them."""
+    user = bot.user("en")
+    await user.send("/start")
+    await user.reply()
+    engine = create_engine(bot.assistant.settings.effective_database_url)
+    with engine.connect() as other:
+        if engine.dialect.name == "sqlite":
+            other.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            other.exec_driver_sql("BEGIN")
+            other.exec_driver_sql("LOCK TABLE users, exchanges IN EXCLUSIVE MODE")
+        await user.send("Which workshops are coming up?")
+        answer = await user.reply(timeout=15)
+        other.exec_driver_sql("ROLLBACK")
+    engine.dispose()
+    assert not answer.text.startswith(APOLOGY)
+    assert "Upcoming" in answer.text or "Nothing is scheduled" in answer.text
