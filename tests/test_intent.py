@@ -87,7 +87,7 @@ def test_the_words_of_a_longer_term_match_as_that_term_only() -> None:
     it names the Civil Service Bureau, and an article about the civil service at large does
     not name the bureau."""
     query = analyse_question("Πού είναι το Γραφείο Δημόσιας Υπηρεσίας;", "el")
-    assert all(query.match_tokens[i] == {"@civil_service_bureau"} for i in query.names)
+    assert all(query.name_tokens[i] == {"@civil_service_bureau"} for i in query.names)
     query = analyse_question("Τι κάνει η δημόσια υπηρεσία;", "el")
     assert any("@civil_service" in tokens for tokens in query.match_tokens)
 

@@ -61,6 +61,10 @@ class Query:
     respelt: dict[str, str] = field(default_factory=dict)  # typed stem → the knowledge's
     lang: str = "en"  # the question's language
     counted: frozenset[str] = frozenset()  # tokens of what "how many" counts
+    # What a document must contain for a word to count as naming the same thing: for a word
+    # inside several glossary terms, the longest's concept only ("Γραφείο Δημόσιας Υπηρεσίας"
+    # is the Civil Service Bureau, which an article on "δημόσια υπηρεσία" does not name).
+    name_tokens: list[frozenset[str]] = field(default_factory=list)
     # What has been looked up for this question: (index, document, word) → found, or weight.
     _seen: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -146,7 +150,7 @@ class Query:
         countries = default_glossary().countries
 
         def found(word: int) -> bool:
-            return any(self._found(index, d, word) for d in (doc, *around))
+            return any(self._names(index, d, word) for d in (doc, *around))
 
         missing = [
             run
@@ -180,6 +184,15 @@ class Query:
         key = (id(index), doc, word)
         if key not in self._seen:
             self._seen[key] = any(index.contains(doc, t) for t in self.match_tokens[word])
+        return self._seen[key]
+
+    def _names(self, index: SearchIndex, doc: int, word: int) -> bool:
+        """Whether ``doc`` names what ``word`` names (``name_tokens``)."""
+        if not self.name_tokens or self.name_tokens[word] == self.match_tokens[word]:
+            return self._found(index, doc, word)
+        key = (id(index), doc, -4, word)
+        if key not in self._seen:
+            self._seen[key] = any(index.contains(doc, t) for t in self.name_tokens[word])
         return self._seen[key]
 
     def hits(self, index: SearchIndex, depth: int) -> list[tuple[int, float]]:
@@ -271,9 +284,7 @@ def _spelt(words: list[Word], index: SearchIndex, spelling: Spelling) -> list[Wo
 
 
 def _longest_phrase(spans: list[tuple[int, int, str]], word: int) -> set[str]:
-    """The concepts of the longest term of several words that covers ``word``: a document
-    that says "civil service" ("δημόσια υπηρεσία") does not name the "Civil Service Bureau"
-    ("Γραφείο Δημόσιας Υπηρεσίας") whose words it shares."""
+    """The concepts of the longest term of several words that covers ``word``."""
     around = [(e - s, c) for s, e, c in spans if s <= word < e and e - s > 1]
     longest = max((size for size, _c in around), default=0)
     return {c for size, c in around if size == longest}
@@ -358,8 +369,10 @@ def analyse_question(
     word_tokens = [
         frozenset(w.tokens) | {c for s, e, c in spans if s <= i < e} for i, w in enumerate(words)
     ]
-    phrases = [_longest_phrase(spans, i) for i in range(len(words))]
+    phrases = [{c for s, e, c in spans if s <= i < e and e - s > 1} for i in range(len(words))]
     match_tokens = [frozenset(p) if p else t for p, t in zip(phrases, word_tokens, strict=True)]
+    longest = [_longest_phrase(spans, i) for i in range(len(words))]
+    name_tokens = [frozenset(p) if p else t for p, t in zip(longest, word_tokens, strict=True)]
     # "When/where are the workshops?" lists the workshops, which carry dates and places.
     when = bool(asks & {"date", "place"}) or window is not None
     intent = detect_intent(words, asks_when=when, window_words=window_words(words))
@@ -385,6 +398,7 @@ def analyse_question(
         respelt,
         lang,
         _counted(words, word_tokens, counted_words(analysed, lang)),
+        name_tokens,
     )
 
 
