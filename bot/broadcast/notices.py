@@ -9,6 +9,7 @@ reminder keys; reminders for the old time, or for a removed event, are cancelled
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta, tzinfo
 from html import escape
 
@@ -19,6 +20,8 @@ from bot.i18n import N_, translations
 from bot.knowledge import KnowledgeBase
 from bot.records import Precision, ProjectRecord
 from bot.text.detect import SUPPORTED
+
+log = logging.getLogger(__name__)
 
 
 def event_topic(record: ProjectRecord) -> str:
@@ -60,30 +63,49 @@ def plan_notices(
     for record in upcoming_events(kb, now):
         if record.start.value <= now:
             continue  # under way: too late to announce it
-        common = {"fallback_lang": default_lang, "topic": event_topic(record), "now": now}
-        if outbox.create(
-            kind="event",
-            key=f"event:{record.id}",
-            texts=_texts(record, NEW_EVENT, tz),
-            due_at=now,
-            event_key=record.id,
-            **common,
-        ):
-            created += 1
-        if record.start.precision is not Precision.MINUTE:
-            continue  # no time of day: "an hour before" means nothing
-        texts = _texts(record, REMINDER, tz)
-        for before in reminders:
-            key = reminder_key(record, before)
-            wanted[key] = texts
-            due = record.start.value - before
-            if due > now and outbox.create(
-                kind="reminder", key=key, texts=texts, due_at=due, event_key=record.id, **common
-            ):
-                created += 1
+        try:
+            created += _plan_event(record, outbox, now, reminders, default_lang, tz, wanted)
+        except Exception:  # one record that cannot be announced must not stop the others
+            log.exception("event %s: notice and reminders not planned", record.id)
     for announcement in outbox.scheduled("reminder"):
         if announcement.key not in wanted:
             outbox.cancel(announcement.id, now)
         elif announcement.texts != wanted[announcement.key]:  # the record was edited
             outbox.update_texts(announcement.id, wanted[announcement.key])
+    return created
+
+
+def _plan_event(
+    record: ProjectRecord,
+    outbox: Outbox,
+    now: datetime,
+    reminders: list[timedelta],
+    default_lang: str,
+    tz: tzinfo | None,
+    wanted: dict[str, dict[str, str]],
+) -> int:
+    """Queue one event's notice and reminders (noting the reminders in ``wanted``); returns
+    how many were created."""
+    created = 0
+    common = {"fallback_lang": default_lang, "topic": event_topic(record), "now": now}
+    if outbox.create(
+        kind="event",
+        key=f"event:{record.id}",
+        texts=_texts(record, NEW_EVENT, tz),
+        due_at=now,
+        event_key=record.id,
+        **common,
+    ):
+        created += 1
+    if record.start.precision is not Precision.MINUTE:
+        return created  # no time of day: "an hour before" means nothing
+    texts = _texts(record, REMINDER, tz)
+    for before in reminders:
+        key = reminder_key(record, before)
+        wanted[key] = texts
+        due = record.start.value - before
+        if due > now and outbox.create(
+            kind="reminder", key=key, texts=texts, due_at=due, event_key=record.id, **common
+        ):
+            created += 1
     return created
