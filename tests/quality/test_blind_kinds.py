@@ -3,7 +3,7 @@ each kind answered as its writer expected stays at least where it was measured.
 
 The questions were written by helpers who saw only the articles (bench/questions/README.md);
 the checks are theirs (bot.answers.checks). The reply language is detected, as for a person
-who never chose one. Floors sit a little under the shares measured on 2026-11-29, so a change
+who never chose one. Floors sit a little under the shares measured on 2026-11-30, so a change
 that costs a kind of question more than a question or two fails here; raise them as the bot
 improves. The test halves are measured by bench/eval.py and never read here.
 """
@@ -29,24 +29,24 @@ QUESTIONS = PROJECT_ROOT / "bench" / "questions"
 
 # Kind → least share passing. Seeds: questions about the shipped articles.
 SEED_FLOORS = {
-    "who": 0.5,
+    "who": 0.55,
     "when": 0.9,
-    "where": 0.8,
-    "how_many": 0.7,
-    "link": 0.65,
-    "what": 0.75,
-    "keyword": 0.65,
-    "typo": 0.6,
-    "latin": 0.8,
-    "cross_lang": 0.65,
-    "list": 0.6,
-    "relative_time": 0.85,
-    "unanswerable": 0.65,
+    "where": 0.9,
+    "how_many": 0.75,
+    "link": 0.75,
+    "what": 0.8,
+    "keyword": 0.7,
+    "typo": 0.7,
+    "latin": 0.85,
+    "cross_lang": 0.75,
+    "list": 0.7,
+    "relative_time": 0.9,
+    "unanswerable": 0.75,
     "greeting": 0.9,
     "free_phrasing": 0.65,
 }
 # Articles added after the fact, with no records or vocabulary written for them.
-NEW_FLOORS = {"cross_lang": 0.5, "unanswerable": 0.65, "latin": 0.4, "relative_time": 0.3}
+NEW_FLOORS = {"cross_lang": 0.8, "unanswerable": 0.75, "latin": 0.8, "relative_time": 0.3}
 
 
 def _cases(name: str) -> list[dict[str, Any]]:
