@@ -375,3 +375,12 @@ def test_who_leads_quotes_the_person_named_beside_the_role(
     answer = assistant.ask("Who coordinates the service design labs for Kakheti municipalities?")
     assert answer.answered and answer.sources[0].id == "design-labs"
     assert "Levan Abashidze" in to_plain_text(answer)
+
+
+def test_a_training_without_a_date_shows_no_when_line(assistant: Assistant) -> None:
+    """ "When: the source gives no date" repeated on almost every training says nothing."""
+    answer = assistant.ask("Which trainings were held in Khobi?")
+    items = [s for s in answer.sections if s.kind == "item"]
+    assert items and not any(
+        line.startswith("When:") and "no date" in line for s in items for line in s.lines
+    )

@@ -17,11 +17,9 @@ def record_details(record: ProjectRecord, lang: str, tz: tzinfo | None = None) -
     which is where its participants are."""
     _ = translations(lang).gettext
     lines: list[str] = []
-    if record.start:
+    if record.start:  # without one, no line: "the source gives no date" on every card is noise
         when = format_when(record.start, record.end, lang, tz or record.zone)
         lines.append(_("When: {when}").format(when=when))
-    elif record.kind == "event":
-        lines.append(_("When: the source gives no date"))
     if record.online and record.link:
         lines.append(_("Where: online, {link}").format(link=record.link))
     elif record.online:
