@@ -148,7 +148,8 @@ def cmd_chat(assistant: Assistant, args: argparse.Namespace) -> int:
         _ = translations(lang or assistant.settings.default_lang).gettext
         print(_(message).format(**values))
 
-    say(N_("Ask a question. /lang {codes} switches the language; /quit leaves."), codes=CODES)
+    usage = N_("Ask a question. /lang {codes} switches the language; /quit leaves.")
+    say(usage, codes=CODES)
     while True:
         try:
             line = input("> ").strip()
@@ -164,6 +165,9 @@ def cmd_chat(assistant: Assistant, args: argparse.Namespace) -> int:
                 say(N_("Choose one of: {codes}"), codes=CODES)
                 continue
             say(N_("From now on I will answer in English."))
+            continue
+        if line.startswith("/"):  # /help or a typo of a command: not a question to answer
+            say(usage, codes=CODES)
             continue
         if line:
             print(to_plain_text(assistant.ask(line, lang=lang, now=args.now)), end="\n\n")

@@ -144,11 +144,12 @@ def test_chat_answers_each_line_and_switches_language(
 ) -> None:
     monkeypatch.setattr(
         "sys.stdin",
-        io.StringIO("\n".join([QUESTION, "/lang ru", QUESTION, ""])),
+        io.StringIO("\n".join([QUESTION, "/lang ru", QUESTION, "/help", ""])),
     )
     code, out, _ = run(capsys, "chat")
     assert code == 0
     assert out.startswith("Ask a question. /lang en, ka, uz-Cyrl, uz-Latn, el, ru switches")
+    assert out.count("Задайте вопрос. /lang") == 1 and out.count("Источник:") == 1  # /help
     assert "Source:" in out and "Источник:" in out
     assert "Теперь я буду отвечать на русском языке." in out
 
