@@ -120,6 +120,8 @@ def reminders_left(
     return [offset for offset in before if start.value - offset > now]
 
 
-def can_add_to_calendar(record: ProjectRecord) -> bool:
-    """Only a known day or time makes a calendar entry; "May 2016" would invent one."""
-    return bool(record.start) and record.start.precision in (Precision.DAY, Precision.MINUTE)
+def can_add_to_calendar(record: ProjectRecord, now: datetime) -> bool:
+    """Only a known day or time makes a calendar entry ("May 2016" would invent one), and only
+    for an event not over yet: nobody plans to attend what has happened."""
+    exact = bool(record.start) and record.start.precision in (Precision.DAY, Precision.MINUTE)
+    return exact and not _is_over(record, now)

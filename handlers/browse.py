@@ -63,7 +63,8 @@ async def show_card(
         return
     text = card_html(card(record, lang, svc.zone))
     remind = bool(reminders_left(record, svc.clock(), svc.settings.reminders))
-    markup = card_keyboard(record, lang, calendar=can_add_to_calendar(record), remind=remind)
+    calendar = can_add_to_calendar(record, svc.clock())
+    markup = card_keyboard(record, lang, calendar=calendar, remind=remind)
     await send_html(context, chat_id, text, markup)
 
 

@@ -20,7 +20,7 @@ async def add_to_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     _ = translations(lang).gettext
     svc = services(context)
     record = find_record(svc.assistant.knowledge(), query.data.split(":", 1)[1])
-    if record is None or not can_add_to_calendar(record):
+    if record is None or not can_add_to_calendar(record, svc.clock()):
         await patiently(lambda: query.answer(_("That entry is no longer available.")))
         return
     await patiently(query.answer)

@@ -125,6 +125,7 @@ async def test_nothing_upcoming_shows_the_most_recent_events(bot: Bot) -> None:
     card = await user.reply()
     assert "July 27, 2021" in card.text
     assert "🔔" not in str(card.buttons)  # no reminder can come for a past event
+    assert "📆" not in str(card.buttons)  # nor is it worth a calendar entry
     query = await user.press_data(card, "remind:gr-innovation-workshop-2021-07-27")  # old card
     assert (await user.callback_answer(query))["text"] == "This event has already taken place."
 
