@@ -17,7 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.answers import Answer, EventRef, Section
 from bot.catalog import Listing, Page
 from bot.i18n import babel_locale, translations
-from bot.records import ProjectRecord
+from bot.records import Precision, ProjectRecord
 
 MAX_MESSAGE = 4096
 # Telegram shows about this many characters of a full-width button on a phone.
@@ -123,12 +123,27 @@ def _shorten(text: str, limit: int = BUTTON_CHARS) -> str:
     return cut.rstrip(" ,.:;–-") + "…"
 
 
-def record_label(name: str, start: datetime | None, lang: str) -> str:
-    """A button for a record: its date first (sessions of one series differ only by it)."""
+# A button's date at the precision the source gives: "2021", "Jul 2021", "Jul 13, 2021".
+_LABEL_SKELETONS = {Precision.YEAR: "y", Precision.MONTH: "yMMM"}
+
+
+def record_label(
+    name: str, start: datetime | None, lang: str, precision: Precision = Precision.DAY
+) -> str:
+    """A button for a record: its date first (sessions of one series differ only by it), no
+    more precise than known ("1 January 2021" for a year would be invented)."""
     if start is None:
         return _shorten(name)
-    day = format_skeleton("yMMMd", start, tzinfo=start.tzinfo, locale=babel_locale(lang))
+    skeleton = _LABEL_SKELETONS.get(precision, "yMMMd")
+    day = format_skeleton(skeleton, start, tzinfo=start.tzinfo, locale=babel_locale(lang))
     return f"{day} · {_shorten(name, BUTTON_CHARS - len(day) - 3)}"
+
+
+def _record_button_label(record: ProjectRecord, lang: str) -> str:
+    if record.start is None:
+        return record_label(record.name[lang], None, lang)
+    start = record.start
+    return record_label(record.name[lang], start.value, lang, start.precision)
 
 
 def language_keyboard() -> list[list[InlineKeyboardButton]]:
@@ -150,10 +165,7 @@ def welcome_keyboard(lang: str) -> InlineKeyboardMarkup:
 
 def page_keyboard(page: Page, what: Listing, lang: str) -> InlineKeyboardMarkup:
     """One button per record on the page, then ◀ n/N ▶ when there is more than one page."""
-    rows = [
-        [_button(record_label(r.name[lang], r.start and r.start.value, lang), f"card:{r.id}")]
-        for r in page.records
-    ]
+    rows = [[_button(_record_button_label(r, lang), f"card:{r.id}")] for r in page.records]
     if page.count > 1:
         nav = []
         if page.has_previous:

@@ -160,3 +160,12 @@ async def test_deep_link_opens_a_list(bot: Bot) -> None:
     listing = await user.reply()
     assert listing.buttons[0]["callback_data"].startswith("card:")
     assert not listing.text.startswith("Γεια σας")
+
+
+async def test_list_buttons_show_a_date_only_as_precisely_as_the_source(bot: Bot) -> None:
+    """A training known only to the year showed as "Jan 1, 2013"."""
+    user = bot.user("en")
+    await user.send("/trainings")
+    labels = [b["text"] for b in (await user.reply()).buttons]
+    assert any(label.startswith("2013 · ") for label in labels), labels
+    assert not any(label.startswith("Jan 1, ") for label in labels), labels
