@@ -21,7 +21,6 @@ PREFIX = "forget:"
 def profile_lines(profile: Profile, lang: str) -> list[str]:
     """The stored facts, one line each, in the reader's language."""
     _ = translations(lang).gettext
-    number = lambda n: format_number(n, lang)  # noqa: E731
     if profile.lang:
         language = _("Language: {language} (chosen with /language)").format(
             language=LANGUAGE_NAMES[profile.lang]
@@ -35,9 +34,9 @@ def profile_lines(profile: Profile, lang: str) -> list[str]:
         _("Name: {name}").format(name=profile.first_name or "-"),
         language,
         _("Subscriptions: {topics}").format(topics=topics) if topics else _("Subscriptions: none"),
-        _("Reminders: {count}").format(count=number(profile.reminders)),
+        _("Reminders: {count}").format(count=format_number(profile.reminders, lang)),
         _("Questions kept: {count}, with a vote: {votes}").format(
-            count=number(profile.questions), votes=number(profile.votes)
+            count=format_number(profile.questions, lang), votes=format_number(profile.votes, lang)
         ),
         _("First message: {date}").format(date=format_day(profile.since, lang)),
     ]
