@@ -41,6 +41,7 @@ class ArticleInfo:
     title: str
     date: date | None
     passages: list[int] = field(default_factory=list)  # document numbers, in article order
+    source: str | None = None  # where the original is on the web, when it is a link
 
 
 @dataclass
@@ -179,6 +180,7 @@ def load_knowledge(
             lang=row.lang,
             title=row.title,
             date=row.date,
+            source=row.source if (row.source or "").startswith(("http://", "https://")) else None,
         )
     passages: list[PassageInfo] = []
     passage_ids: list[int] = []

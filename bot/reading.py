@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.answers import Section
 from bot.answers.compose import understand
-from bot.answers.quotes import source_section
+from bot.answers.quotes import best_sentences, source_section
 from bot.knowledge import KnowledgeBase
 from bot.text.detect import detect
 
@@ -21,8 +21,17 @@ def full_passage(
     if article is None or not article.passages:
         return None
     query = understand(kb, question, detect(question, reader_lang, known=kb.known_word))
+    # The passage the answer quoted: the one holding the sentence that best answers the
+    # question (the number of employees for "how many were trained"), not merely the one
+    # sharing most of its words.
+    quoted = best_sentences(
+        [kb.passages[doc].text for doc in article.passages], article.lang, query, kb.index
+    )
     scores = kb.index.scores(query.tokens)
-    best = max(article.passages, key=lambda doc: scores[doc])
+    best = next(
+        (doc for doc in article.passages if quoted and quoted[0] in kb.passages[doc].text),
+        max(article.passages, key=lambda doc: scores[doc]),
+    )
     return [
         Section("heading", article.title),
         Section("text", kb.passages[best].text),

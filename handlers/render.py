@@ -44,7 +44,8 @@ def section_html(section: Section) -> str:
             body = escape("\n".join(section.lines))
             return f"{escape(section.text)}\n<blockquote>{body}</blockquote>"
         case "source":
-            return f"<i>{escape(section.text)}</i>"
+            links = (f'\n<a href="{escape(url)}">{escape(url)}</a>' for url in section.lines)
+            return f"<i>{escape(section.text)}</i>{''.join(links)}"
     return escape(section.text)
 
 

@@ -384,3 +384,21 @@ def test_a_training_without_a_date_shows_no_when_line(assistant: Assistant) -> N
     assert items and not any(
         line.startswith("When:") and "no date" in line for s in items for line in s.lines
     )
+
+
+def test_the_citation_names_the_article_and_links_the_original(
+    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    """A reader wants the title, the date and a link to the original, not a file name."""
+    (knowledge_copy / "articles" / "linked.md").write_text(
+        "---\ntitle: Mobile service bus visits mountain villages\ndate: 2026-05-04\n"
+        "source: https://example.gov.ge/news/mobile-bus\nlang: en\n---\n"
+        "A mobile public service bus now visits twelve mountain villages of Racha every week, "
+        "so residents can renew documents without travelling to the regional centre.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
+    text = to_plain_text(assistant.ask("How many villages does the mobile service bus visit?"))
+    assert "Source: Mobile service bus visits mountain villages, May 4, 2026" in text
+    assert text.rstrip().endswith("https://example.gov.ge/news/mobile-bus")
+    assert "knowledge/articles" not in text

@@ -11,6 +11,8 @@ def _section(section: Section) -> str:
             return "\n".join([f"• {section.text}", *(f"  {line}" for line in section.lines)])
         case "quote":
             return "\n".join([section.text, *(f"“{line}”" for line in section.lines)])
+        case "source":
+            return "\n".join([section.text, *section.lines])
     return section.text
 
 

@@ -151,44 +151,53 @@ def _sentence_tokens(sentence: str, lang: str) -> frozenset[str]:
     return frozenset(analyze(sentence, lang))
 
 
+def answer_tier(sentence: str, lang: str, query: Query) -> int:
+    """How closely a sentence answers what the question asks: 0 not at all; 3 a date in the
+    time window the question names ("next month"), or a street or an address; 2 "25 civil
+    servants" for "how many civil servants", a link, a time of day for "what time", a sum
+    for "how much does it cost", a person beside the role asked for, or a venue; 1 anything
+    else of the asked kind. A link or an e-mail is more specific than a place ("where do I
+    send the form" asks for one), a venue than a town's name, a street than a venue; "who
+    coordinates" is answered by "Coordination: Fay Giannarou" more closely than by any name."""
+    tokens = _sentence_tokens(sentence, lang)
+    wanted = frozenset(query.tokens)
+    if query.happening is not None and dated_within(sentence, tokens, query.happening):
+        return 3
+    counted = _counted(query, lang)
+    if not query.asks or not holds_asked(sentence, tokens, query.asks, counted, lang, wanted):
+        return 0
+    where = tokens - wanted if "place" in query.asks else frozenset()
+    if where & _ADDRESSES:
+        return 3
+    specific = (
+        ("number" in query.asks and _counts(sentence, lang, counted))
+        or ("link" in query.asks and bool(_LINK.search(sentence)))
+        or ("time" in query.asks and bool(_CLOCK.search(sentence)))
+        or ("money" in query.asks and bool(_MONEY.search(sentence)))
+        or (
+            "person" in query.asks
+            and bool(tokens & wanted & _ROLES)
+            and _names_a_person(sentence, lang)
+        )
+        or bool(where & _VENUES)
+    )
+    return 2 if specific else 1
+
+
 def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIndex) -> list[str]:
     """Up to two sentences, from the given passages of one article, sharing the most idf weight
     with the question, in text order (passages come in article order)."""
     wanted = set(query.tokens)
     candidates = [s for passage in passages for s in sentences(passage)]
     scored = []
-    # How closely each sentence holding what is asked answers it: 3 a date in the time window
-    # the question names ("next month") or a street or an address,
-    # 2 "25 civil servants" for "how many civil servants", a link, a time of day for "what
-    # time", a person beside the role asked for, or a venue, 1 the rest.
     tier: dict[int, int] = {}
-    counted = _counted(query, lang)
-    # "Who coordinates": a sentence naming a person beside the role asked for ("Coordination:
-    # Fay Giannarou") answers more closely than one naming a person at all.
-    role = wanted & _ROLES
     for position, sentence in enumerate(candidates):
         tokens = _sentence_tokens(sentence, lang)
         weight = sum(index.token_idf(t) or 0.0 for t in tokens & wanted)
-        if query.happening is not None and dated_within(sentence, tokens, query.happening):
+        answers = answer_tier(sentence, lang, query)
+        if answers:
             weight *= ASKED_BOOST
-            tier[position] = 3
-        elif query.asks and holds_asked(
-            sentence, tokens, query.asks, counted, lang, frozenset(wanted)
-        ):
-            weight *= ASKED_BOOST
-            counts = "number" in query.asks and _counts(sentence, lang, counted)
-            # The more specific the answer, the higher its tier: a link or an e-mail ("where
-            # do I send the form" asks for one more than for a place), the number of what is
-            # counted; a venue says where more closely than a town's name, a street still more.
-            linked = "link" in query.asks and bool(_LINK.search(sentence))
-            timed = "time" in query.asks and bool(_CLOCK.search(sentence))
-            priced = "money" in query.asks and bool(_MONEY.search(sentence))
-            where = tokens - wanted if "place" in query.asks else frozenset()
-            cast = (
-                "person" in query.asks and bool(tokens & role) and _names_a_person(sentence, lang)
-            )
-            specific = counts or linked or timed or priced or cast or bool(where & _VENUES)
-            tier[position] = 3 if where & _ADDRESSES else 2 if specific else 1
+            tier[position] = answers
         scored.append((weight, position, sentence))
     ranked = [s for s in sorted(scored, key=lambda s: (-s[0], s[1])) if s[0] > 0] or scored
     if tier:
@@ -348,13 +357,14 @@ def quote_section(
 
 
 def source_section(article: ArticleInfo, reader_lang: str) -> Section:
-    """ "Source: title, 13 July 2021 (knowledge/articles/…)" in the reader's language."""
+    """ "Source: title, 13 July 2021" in the reader's language, and the link to the original
+    when the article gives one. The file it was read from is for staff (``--json`` sources),
+    not for readers."""
     _ = translations(reader_lang).gettext
     title = in_reader_script(article.title, article.lang, reader_lang)
     if article.date:
-        text = _("Source: {title}, {date} ({path})").format(
-            title=title, date=format_day(article.date, reader_lang), path=article.path
-        )
+        date = format_day(article.date, reader_lang)
+        text = _("Source: {title}, {date}").format(title=title, date=date)
     else:
-        text = _("Source: {title} ({path})").format(title=title, path=article.path)
-    return Section("source", text)
+        text = _("Source: {title}").format(title=title)
+    return Section("source", text, (article.source,) if article.source else ())
