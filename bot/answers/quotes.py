@@ -274,9 +274,9 @@ def dated_within(sentence: str, tokens: frozenset[str], window: Window) -> bool:
 @cache
 def _places() -> frozenset[str]:
     """Concept tokens that say where: place names, venues and addresses."""
-    return (
-        default_glossary().names | _VENUES | {CONCEPT_PREFIX + c for c in ("location", "office")}
-    )
+    glossary = default_glossary()
+    places = glossary.names - glossary.organisations
+    return places | _VENUES | {CONCEPT_PREFIX + c for c in ("location", "office")}
 
 
 @lru_cache(maxsize=16384)

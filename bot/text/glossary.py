@@ -7,8 +7,9 @@ tokens wherever a term occurs, so BM25 sees the shared concept like a shared wor
 
 Two concepts may share a term once stemmed (Georgian თანამშრომელი "employee" and თანამშრომლობა
 "cooperation" truncate alike; English "e-governance" loses its "e"): such a term carries both.
-Concepts marked ``name: true`` are places (``name: country`` countries): a question naming one
-is about that place, in any script, the way a capitalised name is (bot.answers.query).
+Concepts marked ``name: true`` are places (``name: country`` countries, ``name: organisation``
+organisations such as the World Bank): a question naming one is about that place or body, in
+any script, the way a capitalised name is (bot.answers.query).
 """
 
 from __future__ import annotations
@@ -34,9 +35,11 @@ class Glossary:
         names: frozenset[str] = frozenset(),
         core: frozenset[str] = frozenset(),
         countries: frozenset[str] = frozenset(),
+        organisations: frozenset[str] = frozenset(),
     ) -> None:
-        self.names = names  # concept tokens that name places
+        self.names = names  # concept tokens that name places and organisations
         self.countries = countries  # those of them that name countries
+        self.organisations = organisations  # those that name organisations, not places
         # Concepts of glossary.yaml: what this bot is about. The thesaurus's wider vocabulary
         # (passports, budgets, laws) matches across languages but does not make a question one
         # the bot is for.
@@ -75,7 +78,7 @@ def load_glossary(
             core = {CONCEPT_PREFIX + concept for concept in entries}
         data.update(entries)
     terms: dict[tuple[str, ...], set[str]] = {}
-    names, countries = set(), set()
+    names, countries, organisations = set(), set(), set()
     for concept, entry in data.items():
         entry = dict(entry)
         is_name = entry.pop("name", False)
@@ -83,6 +86,8 @@ def load_glossary(
             names.add(CONCEPT_PREFIX + concept)
         if is_name == "country":
             countries.add(CONCEPT_PREFIX + concept)
+        if is_name == "organisation":
+            organisations.add(CONCEPT_PREFIX + concept)
         for lang, phrases in entry.items():
             for phrase in phrases:
                 forms = [phrase]
@@ -91,4 +96,6 @@ def load_glossary(
                 for form in forms:
                     if stems := phrase_stems(form, lang):
                         terms.setdefault(stems, set()).add(CONCEPT_PREFIX + concept)
-    return Glossary(terms, frozenset(names), frozenset(core), frozenset(countries))
+    return Glossary(
+        terms, frozenset(names), frozenset(core), frozenset(countries), frozenset(organisations)
+    )
