@@ -48,8 +48,22 @@ class ArticleProblem(Exception):
 _PHOTO_FILE_NAME = re.compile(r"\d{6,}(?:_\d{6,})+_[a-z](?![a-z])")
 
 
+# A page's share button glued to the paragraph after it ("გააზიარე:საჯარო სამსახურის …").
+_SHARE_LABEL = re.compile(
+    r"^[ \t]*(?:გააზიარე|share|поделиться|κοινοποίηση|ulashish|улашиш)[ \t]*:[ \t]*",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A date widget's day glued to the first word of a paragraph ("01სახელმწიფო"); only before a
+# letter of a script that never writes a number that way ("4th", "5G" stay).
+_GLUED_DAY = re.compile(r"^[ \t]*\d{1,2}(?=[^\W\d_a-zA-Z])", re.MULTILINE)
+
+
 def clean_text(text: str) -> str:
-    return _PHOTO_FILE_NAME.sub("", text)
+    """Scraping leftovers a reader would see quoted: photo file names, share buttons, a date
+    widget's day glued to a word."""
+    for junk in (_PHOTO_FILE_NAME, _SHARE_LABEL, _GLUED_DAY):
+        text = junk.sub("", text)
+    return text
 
 
 def derive_title(text: str) -> str:

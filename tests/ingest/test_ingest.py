@@ -371,3 +371,26 @@ def test_two_processes_ingesting_the_same_change_at_once_both_succeed(
     assert [run.returncode for run in runs] == [0, 0], errors
     assistant = Assistant(settings.model_copy(update={"knowledge_dir": knowledge_copy}))
     assert list(titles(assistant).values()).count("Batumi service hall") == 1
+
+
+def test_scraping_leftovers_are_stripped_from_what_is_quoted(
+    make_assistant: Callable[[Path], Assistant], knowledge_copy: Path
+) -> None:
+    """A share button and a date widget's day glued to the text were quoted to readers
+    ("გააზიარე:საჯარო სამსახურის …", "01სახელმწიფო …"); "4th" and "5G" are words."""
+    (knowledge_copy / "articles" / "scraped.txt").write_text(
+        "Scraped page\n\nგააზიარე:საჯარო სამსახურის ბიურო ტრენინგს ატარებს.\n\n"
+        "01სახელმწიფო სერვისების სააგენტო გახსნა ოფისი.\n\nThe 4th floor hosts the 5G lab.\n",
+        encoding="utf-8",
+    )
+    assistant = make_assistant(knowledge_copy)
+    assistant.ingest()
+    with assistant.sessions() as session:
+        texts = " ".join(
+            session.scalars(
+                select(Passage.text).join(Article).where(Article.key == "scraped")
+            ).all()
+        )
+    assert "გააზიარე" not in texts and "01სახელმწიფო" not in texts
+    assert "საჯარო სამსახურის ბიურო" in texts and "სახელმწიფო სერვისების" in texts
+    assert "4th floor" in texts and "5G lab" in texts
