@@ -388,10 +388,13 @@ def _dated_article(
 
 
 def _dated(kb: KnowledgeBase, query: Query, article: ArticleInfo) -> bool:
-    """Whether the article names a date within the question's window."""
-    texts = [kb.passages[d].text for d in article.passages]
+    """Whether the article names a date within the question's window (read only for a
+    question that has one: most do not, and every answer asks)."""
     window = query.happening
-    return window is not None and mentions_within(texts, article.lang, window)
+    if window is None:
+        return False
+    texts = [kb.passages[d].text for d in article.passages]
+    return mentions_within(texts, article.lang, window)
 
 
 def _covering(kb: KnowledgeBase, query: Query, near: list[tuple[int, float]]) -> Iterator[int]:

@@ -72,7 +72,7 @@ _CURRENCY = (
 )
 _MONEY = re.compile(
     rf"[€$₾£]\s?\d|\d[\d\s.,]*\s?(?:[€$₾£]|(?:млн|миллион|მლნ|მილიონ|mln|million|εκατ)\.?\s*)?"
-    rf"{_CURRENCY}|\b(?:free of charge|бесплатн|უფასო|bepul|δωρεάν|free)",
+    rf"{_CURRENCY}|\b(?:free of charge|бесплатн|უფასო|bepul|δωρεάν|free\b)",
     re.IGNORECASE,
 )
 # Concepts of what people are: the role a "who" question asks about.
@@ -151,19 +151,20 @@ def _sentence_tokens(sentence: str, lang: str) -> frozenset[str]:
     return frozenset(analyze(sentence, lang))
 
 
-def answer_tier(sentence: str, lang: str, query: Query) -> int:
+def _tier(
+    sentence: str, lang: str, query: Query, wanted: frozenset[str], counted: frozenset[str]
+) -> int:
     """How closely a sentence answers what the question asks: 0 not at all; 3 a date in the
     time window the question names ("next month"), or a street or an address; 2 "25 civil
     servants" for "how many civil servants", a link, a time of day for "what time", a sum
     for "how much does it cost", a person beside the role asked for, or a venue; 1 anything
     else of the asked kind. A link or an e-mail is more specific than a place ("where do I
     send the form" asks for one), a venue than a town's name, a street than a venue; "who
-    coordinates" is answered by "Coordination: Fay Giannarou" more closely than by any name."""
+    coordinates" is answered by "Coordination: Fay Giannarou" more closely than by any name.
+    ``wanted`` are the question's tokens, ``counted`` what its "how many" counts."""
     tokens = _sentence_tokens(sentence, lang)
-    wanted = frozenset(query.tokens)
     if query.happening is not None and dated_within(sentence, tokens, query.happening):
         return 3
-    counted = _counted(query, lang)
     if not query.asks or not holds_asked(sentence, tokens, query.asks, counted, lang, wanted):
         return 0
     where = tokens - wanted if "place" in query.asks else frozenset()
@@ -188,13 +189,14 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
     """Up to two sentences, from the given passages of one article, sharing the most idf weight
     with the question, in text order (passages come in article order)."""
     wanted = set(query.tokens)
+    frozen, counted = frozenset(wanted), _counted(query, lang)
     candidates = [s for passage in passages for s in sentences(passage)]
     scored = []
     tier: dict[int, int] = {}
     for position, sentence in enumerate(candidates):
         tokens = _sentence_tokens(sentence, lang)
         weight = sum(index.token_idf(t) or 0.0 for t in tokens & wanted)
-        answers = answer_tier(sentence, lang, query)
+        answers = _tier(sentence, lang, query, frozen, counted)
         if answers:
             weight *= ASKED_BOOST
             tier[position] = answers
