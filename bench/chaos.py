@@ -32,7 +32,6 @@ import random
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from aiohttp import web
@@ -42,7 +41,7 @@ from bot.settings import PROJECT_ROOT, Settings
 if str(PROJECT_ROOT) not in sys.path:  # the fake server lives in tests/
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from bench.bot_load import TOKEN, TimedTelegram, bot_in_process
+from bench.bot_load import TOKEN, TimedTelegram, ask, bot_in_process
 from tests.fakegram.client import TelegramUser
 from tests.fakegram.server import Fault
 
@@ -93,29 +92,12 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if values else 0.0
 
 
-async def ask(server: StormyTelegram, user: TelegramUser, text: str) -> float | None:
-    """Seconds until the answer's last part arrived, or None if it did not within the limit."""
-    start = time.perf_counter()
-    await user.send(text)
-    inbox = server.inboxes[user.id]
-    while True:
-        remaining = start + REPLY_TIMEOUT - time.perf_counter()
-        if remaining <= 0:
-            return None
-        try:
-            arrival = await asyncio.wait_for(inbox.get(), remaining)
-        except TimeoutError:
-            return None
-        if arrival.final:
-            return arrival.at - start
-
-
 async def others_asking(server: StormyTelegram, first_id: int, count: int) -> list[float]:
     async def one(user_id: int) -> list[float]:
         user = TelegramUser(server, user_id, f"User{user_id}", "en")
         latencies = []
         for text in QUESTIONS:
-            latency = await ask(server, user, text)
+            latency = await ask(user, server.inboxes[user.id], text, REPLY_TIMEOUT)
             latencies.append(latency if latency is not None else REPLY_TIMEOUT)
         return latencies
 
@@ -129,7 +111,8 @@ async def chaos(args: argparse.Namespace, settings: Settings) -> dict[str, float
     await server.start()
     try:
         async with bot_in_process(server, settings):
-            await ask(server, TelegramUser(server, 1, "Warmup", "en"), QUESTIONS[0])
+            warmup = TelegramUser(server, 1, "Warmup", "en")
+            await ask(warmup, server.inboxes[warmup.id], QUESTIONS[0], REPLY_TIMEOUT)
             quiet = await others_asking(server, 10_000, args.others)
 
             flooder = TelegramUser(server, 2, "Flooder", "en")
@@ -140,10 +123,11 @@ async def chaos(args: argparse.Namespace, settings: Settings) -> dict[str, float
             server.floods.clear()
 
             server.storm = True
+            stormed = [TelegramUser(server, 30_000 + n, f"S{n}", "en") for n in range(args.storm)]
             outcomes = await asyncio.gather(
                 *(
-                    ask(server, TelegramUser(server, 30_000 + n, f"S{n}", "en"), QUESTIONS[n % 3])
-                    for n in range(args.storm)
+                    ask(user, server.inboxes[user.id], QUESTIONS[n % 3], REPLY_TIMEOUT)
+                    for n, user in enumerate(stormed)
                 )
             )
             await asyncio.sleep(LATE_SECONDS + 1)  # late answers land

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,6 +11,21 @@ import pytest
 from bot.answers.plain import to_plain_text
 from bot.service import Assistant
 from tests.conftest import MakeSettings
+
+WithArticle = Callable[[str, str], Assistant]
+
+
+@pytest.fixture
+def with_article(knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings) -> WithArticle:
+    """An assistant over the shipped knowledge and one more article staff just added (file
+    name, contents), on this test's database."""
+
+    def make(name: str, text: str) -> Assistant:
+        (knowledge_copy / "articles" / name).write_text(text, encoding="utf-8")
+        return Assistant(make_settings(tmp_path / "data", knowledge_copy))
+
+    return make
+
 
 # (question, reply language, expected source article, strings one of which must be in the reply)
 QUESTIONS = [
@@ -216,35 +232,33 @@ def test_a_short_question_takes_the_language_of_the_app(assistant: Assistant) ->
 
 
 def test_where_quotes_the_address_beside_the_sentence_that_matches(
-    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
+    with_article: WithArticle,
 ) -> None:
     """The sentence naming the hall and the town says nothing new to "where in Rustavi?"; the
     street is in the next one, which shares no word with the question."""
-    (knowledge_copy / "articles" / "rustavi-hall.md").write_text(
+    assistant = with_article(
+        "rustavi-hall.md",
         "---\ntitle: A new public service hall opens in Rustavi\nlang: en\n---\n"
         "On 3 March a new public service hall opened in Rustavi. "
         "It stands at 12 Megobroba Street, beside the railway station. "
         "About 200 services are offered there every working day.\n",
-        encoding="utf-8",
     )
-    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
     answer = assistant.ask("Where is the new public service hall in Rustavi?")
     assert answer.sources[0].id == "rustavi-hall"
     assert "12 Megobroba Street" in to_plain_text(answer)
 
 
 def test_a_loan_word_in_romanised_greek_stays_as_the_article_writes_it(
-    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
+    with_article: WithArticle,
 ) -> None:
     """Greeklish typists write "bootcamp" as the Greek article does, in Latin letters; spelt
     in Greek letters it would match nothing."""
-    (knowledge_copy / "articles" / "bootcamp.md").write_text(
+    assistant = with_article(
+        "bootcamp.md",
         "---\ntitle: Bootcamp ψηφιακών δεξιοτήτων\nlang: el\n---\n"
         "Το Υπουργείο Ψηφιακής Διακυβέρνησης διοργανώνει bootcamp ψηφιακών δεξιοτήτων για "
         "στελέχη του Δημοσίου. Το πρόγραμμα ξεκινά στις 5 Μαΐου 2027 στη Θεσσαλονίκη.\n",
-        encoding="utf-8",
     )
-    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
     answer = assistant.ask("pote ksekinaei to bootcamp?")
     assert answer.lang == "el" and answer.answered
     assert answer.sources[0].id == "bootcamp"
@@ -252,12 +266,13 @@ def test_a_loan_word_in_romanised_greek_stays_as_the_article_writes_it(
 
 
 def test_a_new_article_in_another_language_answers_over_records_that_share_more_words(
-    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
+    with_article: WithArticle,
 ) -> None:
     """An English question about a Georgian article staff just added: the training records,
     written in every language, match its English words better, but only the article says
     how to register."""
-    (knowledge_copy / "articles" / "procurement-training.md").write_text(
+    assistant = with_article(
+        "procurement-training.md",
         "---\ntitle: ბიურო საჯარო მოხელეებს შესყიდვების ტრენინგს სთავაზობს\nlang: ka\n---\n"
         "საჯარო სამსახურის ბიურო საჯარო მოხელეებისთვის სახელმწიფო შესყიდვების ახალ "
         "ტრენინგს აცხადებს. ტრენინგი 2027 წლის მარტში თბილისში გაიმართება.\n\n"
@@ -268,9 +283,7 @@ def test_a_new_article_in_another_language_answers_over_records_that_share_more_
         "უწყებების წარმომადგენლებს მიენიჭებათ, მგზავრობის ხარჯებს კი მათივე უწყებები "
         "აანაზღაურებენ.\n\n"
         "რეგისტრაცია ბმულზე https://example.ge/csb/procurement-2027 მიმდინარეობს.\n",
-        encoding="utf-8",
     )
-    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
     answer = assistant.ask(
         "how can I sign up for the procurement training for civil servants of Georgia's Civil"
         " Service Bureau in Tbilisi?"
@@ -281,11 +294,12 @@ def test_a_new_article_in_another_language_answers_over_records_that_share_more_
 
 
 def test_a_name_given_once_in_an_article_holds_for_all_its_passages(
-    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
+    with_article: WithArticle,
 ) -> None:
     """The article names DOST in its first paragraph and then says "the hall"; the passage
     that counts the windows is still about DOST."""
-    (knowledge_copy / "articles" / "dost-hall.md").write_text(
+    assistant = with_article(
+        "dost-hall.md",
         "---\ntitle: A new building opens in Termez\nlang: en\n---\n"
         "DOST opened its doors in Termez on Monday morning. The regional governor cut the "
         "ribbon in front of a crowd of residents, many of whom had waited years for a place "
@@ -295,46 +309,40 @@ def test_a_name_given_once_in_an_article_holds_for_all_its_passages(
         "visit online in advance. According to its director, the hall will stay open on "
         "Saturdays and until eight in the evening on weekdays, so that working people can "
         "come after their shifts without taking a day off.\n",
-        encoding="utf-8",
     )
-    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
     answer = assistant.ask("How many service windows does the DOST hall have?")
     assert answer.answered and answer.sources[0].id == "dost-hall"
     assert "24 service windows" in to_plain_text(answer)
 
 
-def test_what_time_quotes_the_hours_not_the_date(
-    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
-) -> None:
+def test_what_time_quotes_the_hours_not_the_date(with_article: WithArticle) -> None:
     """ "What time" asks for a time of day: the sentence with the hours answers it, not the one
     with the opening date that shares more words with the question."""
-    (knowledge_copy / "articles" / "batumi-hall.md").write_text(
+    assistant = with_article(
+        "batumi-hall.md",
         "---\ntitle: The Batumi hall reopens\nlang: en\n---\n"
         "The Batumi hall opened again in May after a year of repairs. "
         "Residents of the whole region are served there. "
         "On weekdays it works from 09:00 to 18:00.\n",
-        encoding="utf-8",
     )
-    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
     answer = assistant.ask("What time does the Batumi hall open?")
     assert answer.answered and answer.sources[0].id == "batumi-hall"
     assert "09:00 to 18:00" in to_plain_text(answer)
 
 
 def test_an_article_announcing_an_event_in_the_time_asked_answers_for_records(
-    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
+    with_article: WithArticle,
 ) -> None:
     """No record of a seminar falls next month, but an article staff just added announces
     one then: it answers, quoting the sentence with the date."""
-    (knowledge_copy / "articles" / "open-data-seminar.md").write_text(
+    assistant = with_article(
+        "open-data-seminar.md",
         "---\ntitle: Open data seminar series continues\nlang: en\n---\n"
         "The seminar series for civil servants of Georgia goes on this spring. The first "
         "session, on open data in public agencies, drew more than 60 participants.\n\n"
         "The next seminar, on publishing registers as open data, is planned for "
         "12 March 2027 in Tbilisi.\n",
-        encoding="utf-8",
     )
-    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
     now = datetime(2027, 2, 10, 12, tzinfo=UTC)
     answer = assistant.ask(
         "Which seminars for civil servants of Georgia are there next month?", now=now
@@ -343,41 +351,35 @@ def test_an_article_announcing_an_event_in_the_time_asked_answers_for_records(
     assert "12 March 2027" in to_plain_text(answer)
 
 
-def test_a_price_is_answered_by_a_sum_and_refused_without_one(
-    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
-) -> None:
+def test_a_price_is_answered_by_a_sum_and_refused_without_one(with_article: WithArticle) -> None:
     """ "How much does it cost" asks for a sum (or "free"), not for any number: the course's
     fee is quoted, and the cost of the building, which the article does not give, is not
     answered with its 3,000 square metres."""
-    (knowledge_copy / "articles" / "poti-course.md").write_text(
+    assistant = with_article(
+        "poti-course.md",
         "---\ntitle: A leadership course opens in Poti\nlang: en\n---\n"
         "The new public service building in Poti covers 3,000 square metres and opened in "
         "April. Its first leadership course for municipal managers starts in May, with 25 "
         "places. The course fee is 150 GEL per participant.\n",
-        encoding="utf-8",
     )
-    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
     answer = assistant.ask("How much does the leadership course in Poti cost?")
     assert answer.answered and "150 GEL" in to_plain_text(answer)
     answer = assistant.ask("How much did the public service building in Poti cost?")
     assert not answer.answered
 
 
-def test_who_leads_quotes_the_person_named_beside_the_role(
-    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
-) -> None:
+def test_who_leads_quotes_the_person_named_beside_the_role(with_article: WithArticle) -> None:
     """Both sentences name people; the one naming the coordinator answers "who coordinates",
     though the other shares more of the question's words."""
-    (knowledge_copy / "articles" / "design-labs.md").write_text(
+    assistant = with_article(
+        "design-labs.md",
         "---\ntitle: Service design labs for municipalities\nlang: en\n---\n"
         "The service design labs for Kakheti municipalities were opened by Deputy Minister "
         "Nino Beridze at the Telavi municipal hall. The service design labs for Kakheti "
         "municipalities train municipal staff to redesign services with residents.\n\n"
         "The programme runs until June. Lab coordinator: Levan Abashidze "
         "(levan.abashidze@example.ge).\n",
-        encoding="utf-8",
     )
-    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
     answer = assistant.ask("Who coordinates the service design labs for Kakheti municipalities?")
     assert answer.answered and answer.sources[0].id == "design-labs"
     assert "Levan Abashidze" in to_plain_text(answer)
@@ -392,18 +394,15 @@ def test_a_training_without_a_date_shows_no_when_line(assistant: Assistant) -> N
     )
 
 
-def test_the_citation_names_the_article_and_links_the_original(
-    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
-) -> None:
+def test_the_citation_names_the_article_and_links_the_original(with_article: WithArticle) -> None:
     """A reader wants the title, the date and a link to the original, not a file name."""
-    (knowledge_copy / "articles" / "linked.md").write_text(
+    assistant = with_article(
+        "linked.md",
         "---\ntitle: Mobile service bus visits mountain villages\ndate: 2026-05-04\n"
         "source: https://example.gov.ge/news/mobile-bus\nlang: en\n---\n"
         "A mobile public service bus now visits twelve mountain villages of Racha every week, "
         "so residents can renew documents without travelling to the regional centre.\n",
-        encoding="utf-8",
     )
-    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
     text = to_plain_text(assistant.ask("How many villages does the mobile service bus visit?"))
     assert "Source: Mobile service bus visits mountain villages, May 4, 2026" in text
     assert text.rstrip().endswith("https://example.gov.ge/news/mobile-bus")

@@ -66,37 +66,18 @@ class TelegramUser:
         return await self.press_data(message, data)
 
     async def press_data(self, message: SentMessage, data: str) -> str:
-        query_id = f"cq{next(_ids)}"
-        self.server.callback_answers[query_id] = None
-        await self.server.push_update(
-            {
-                "callback_query": {
-                    "id": query_id,
-                    "from": self._from(),
-                    "message": self.server._message_dict(message),
-                    "chat_instance": f"ci{self.id}",
-                    "data": data,
-                }
-            }
-        )
-        return query_id
+        return await self._tap({"message": self.server._message_dict(message), "data": data})
 
     async def press_on_inline_message(self, data: str) -> str:
         """Tap a button of a message sent through inline mode: Telegram gives no message and
         no chat then, only ``inline_message_id``."""
+        return await self._tap({"inline_message_id": f"im{next(_ids)}", "data": data})
+
+    async def _tap(self, fields: dict) -> str:
         query_id = f"cq{next(_ids)}"
         self.server.callback_answers[query_id] = None
-        await self.server.push_update(
-            {
-                "callback_query": {
-                    "id": query_id,
-                    "from": self._from(),
-                    "inline_message_id": f"im{next(_ids)}",
-                    "chat_instance": f"ci{self.id}",
-                    "data": data,
-                }
-            }
-        )
+        query = {"id": query_id, "from": self._from(), "chat_instance": f"ci{self.id}", **fields}
+        await self.server.push_update({"callback_query": query})
         return query_id
 
     async def edit_sent(self, text: str) -> None:
