@@ -2,6 +2,7 @@
 server, against the core alone (``Assistant.ask`` and ``reformbot ask --batch``) in the same run.
 
     uv run python bench/bot_load.py [--users 200] [--questions 5] [--mode subprocess|inprocess]
+    uv run python bench/bot_load.py --rate 60 --seconds 60 [--ingest-mid]
 
 Questions are the ``q`` texts of ``../shared/eval/dev.jsonl``, dealt round-robin so user u asks
 K consecutive ones. Three measurements, one after another so they do not share the CPU:
@@ -24,14 +25,23 @@ The last line is ``msgs_per_s=<x> p50_ms=<x> p99_ms=<x> overhead_ratio=<x>``: an
 questions per second and reply latency under load, and overhead_ratio = the core's questions/s
 (in-process, one at a time) ÷ the bot's answered messages/s, i.e. how many times longer the
 bot takes per answer than the core alone (1.0 = the Telegram layer costs nothing).
+
+``--rate R --seconds S`` is an open loop instead: questions arrive at R a second for S
+seconds, each from a user of its own, whatever the bot's pace. ``--ingest-mid`` drops the
+documents of ``../shared/data`` and a short staff-style article (``stage_distractors``) into
+the running bot's knowledge directory half-way; a probe finds when the new knowledge answers.
+Its last line is ``rate=<R> p50_ms=<x> p99_ms=<x> p99_ingesting_ms=<x>``: p50 and p99 of
+the questions sent outside the ingestion, p99 of those sent during it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -57,8 +67,18 @@ from tests.fakegram.server import FakeTelegram
 
 DEFAULT_QUESTIONS = PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
+DISTRACTORS = PROJECT_ROOT.parent / "shared" / "data"
+INGEST_GRACE = 240.0  # seconds past the arrivals the new knowledge may take to answer
+PROBE_ARTICLE = """---
+title: Load-testing training for civil servants
+lang: en
+---
+A training for civil servants on load testing of public e-services was held in Probeville.
+"""
+PROBE = ("Where was the training on load testing held?", "Probeville")
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"  # the shape @BotFather hands out
 FIRST_USER_ID = 200_001
+PROBE_USER_ID = 100_000
 STARTUP_TIMEOUT = 120.0  # the bot process loads (or ingests) the knowledge before it answers
 # The app's language for each question language (Telegram sends IETF tags like these).
 LANGUAGE_CODES = {"ka": "ka", "uz-Cyrl": "uz", "uz-Latn": "uz", "el": "el", "en": "en", "ru": "ru"}
@@ -74,6 +94,7 @@ class Question:
 class Arrival:
     at: float  # perf_counter when the server accepted the sendMessage
     final: bool  # the reply's last part: it carries the 👍/👎 keyboard
+    text: str
 
 
 class TimedTelegram(FakeTelegram):
@@ -96,7 +117,7 @@ class TimedTelegram(FakeTelegram):
         rows = (result.get("reply_markup") or {}).get("inline_keyboard", [])
         final = any(str(b.get("callback_data", "")).startswith("vote:") for r in rows for b in r)
         self.send_calls += 1
-        self.inboxes[result["chat"]["id"]].put_nowait(Arrival(arrived, final))
+        self.inboxes[result["chat"]["id"]].put_nowait(Arrival(arrived, final, result["text"]))
         return result
 
 
@@ -121,11 +142,11 @@ def deal(questions: list[Question], users: int, per_user: int) -> list[list[Ques
     return [[questions[(u * per_user + j) % n] for j in range(per_user)] for u in range(users)]
 
 
-def subprocess_env(data_dir: Path, **extra: str) -> dict[str, str]:
+def subprocess_env(data_dir: Path, knowledge: Path = KNOWLEDGE, **extra: str) -> dict[str, str]:
     """This environment minus any configured bot or database, plus the bench's own."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REFORMBOT_", "TELEGRAM_"))}
     env.pop("DATABASE_URL", None)
-    env.update(REFORMBOT_DATA_DIR=str(data_dir), REFORMBOT_KNOWLEDGE_DIR=str(KNOWLEDGE), **extra)
+    env.update(REFORMBOT_DATA_DIR=str(data_dir), REFORMBOT_KNOWLEDGE_DIR=str(knowledge), **extra)
     return env
 
 
@@ -194,7 +215,7 @@ class RunningBot:
 
 @asynccontextmanager
 async def bot_subprocess(
-    server: TimedTelegram, data_dir: Path, work: Path
+    server: TimedTelegram, data_dir: Path, work: Path, knowledge: Path = KNOWLEDGE
 ) -> AsyncIterator[RunningBot]:
     """``reformbot run`` as a real process polling ``server``, logging to a file; SIGINT after."""
     log = work / "bot.log"
@@ -203,7 +224,7 @@ async def bot_subprocess(
             [sys.executable, "-m", "bot.cli", "run"],
             cwd=work,
             env=subprocess_env(
-                data_dir, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=server.url
+                data_dir, knowledge, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=server.url
             ),
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -230,10 +251,14 @@ async def bot_in_process(server: TimedTelegram, settings: Settings) -> AsyncIter
 
 
 async def ask(
-    user: TelegramUser, inbox: asyncio.Queue[Arrival], text: str, timeout: float
+    user: TelegramUser,
+    inbox: asyncio.Queue[Arrival],
+    text: str,
+    timeout: float,
+    parts: list[str] | None = None,
 ) -> float | None:
     """Send one question and wait for its whole reply; seconds to its first part, or None if
-    the reply was not complete within ``timeout``."""
+    the reply was not complete within ``timeout``. The reply's texts go to ``parts``."""
     start = time.perf_counter()
     await user.send(text)
     deadline = start + timeout
@@ -247,6 +272,8 @@ async def ask(
         except TimeoutError:
             return None
         first = first or arrival.at
+        if parts is not None:
+            parts.append(arrival.text)
         if arrival.final:
             return first - start
 
@@ -343,6 +370,150 @@ async def bot_load(
     }
 
 
+# -- open loop -------------------------------------------------------------------------------
+
+
+def stage_distractors(work: Path) -> list[Path]:
+    """The distractor documents, copied beside the knowledge (same file system, so dropping
+    them in is a rename each), and last a short article staff might write, which only the new
+    knowledge can answer :data:`PROBE` from (the documents themselves are a bulk import, which
+    the bot does not answer questions off its domain from)."""
+    staged = work / "staged"
+    staged.mkdir()
+    files = []
+    for path in sorted(DISTRACTORS.glob("*/*.jsonl")):
+        target = staged / f"{path.parent.name}-{path.name}"
+        shutil.copyfile(path, target)
+        files.append(target)
+    if not files:
+        raise SystemExit(f"--ingest-mid: no *.jsonl documents under {DISTRACTORS}")
+    probe = staged / "zz-probe.md"
+    probe.write_text(PROBE_ARTICLE, encoding="utf-8")
+    return [*files, probe]
+
+
+async def ingestion(
+    server: TimedTelegram,
+    knowledge: Path,
+    files: list[Path],
+    at: float,
+    deadline: float,
+    timeout: float,
+) -> tuple[float, float | None]:
+    """At ``at``, drop the documents into the knowledge's articles (as staff would); then ask
+    the probe every half second until its answer shows the new knowledge. Returns when the
+    documents were dropped and when the new knowledge first answered (None: not before
+    ``deadline``)."""
+    await asyncio.sleep(max(0.0, at - time.perf_counter()))
+    dropped = time.perf_counter()
+    for path in files:
+        path.rename(knowledge / "articles" / path.name)
+    question, word = PROBE
+    probes = itertools.count(PROBE_USER_ID, -1)  # one user a probe: no rate limit is met
+    while time.perf_counter() < deadline:
+        user = TelegramUser(server, next(probes), "Probe", "en")
+        parts: list[str] = []
+        await ask(user, server.inboxes[user.id], question, timeout, parts)
+        if any(word in part for part in parts):
+            return dropped, time.perf_counter()
+        await asyncio.sleep(0.5)
+    return dropped, None
+
+
+async def open_loop(
+    args: argparse.Namespace,
+    data_dir: Path,
+    work: Path,
+    knowledge: Path,
+    questions: list[Question],
+    staged: list[Path] | None,
+) -> dict[str, Any]:
+    """Questions arriving at ``args.rate`` a second for ``args.seconds``, each from a user of
+    its own (so a reply is matched to its question and no user waits for their previous one),
+    whatever the bot's pace: latency grows when the bot falls behind, as it would for real."""
+    server = TimedTelegram(TOKEN)
+    await server.start()
+    total = round(args.rate * args.seconds)
+
+    async def one(number: int, at: float) -> tuple[float, float | None]:
+        await asyncio.sleep(max(0.0, at - time.perf_counter()))
+        question = questions[number % len(questions)]
+        user_id = FIRST_USER_ID + number
+        user = TelegramUser(server, user_id, f"User{user_id}", LANGUAGE_CODES[question.lang])
+        sent = time.perf_counter()
+        return sent, await ask(user, server.inboxes[user_id], question.text, args.timeout)
+
+    try:
+        async with bot_subprocess(server, data_dir, work, knowledge) as bot:
+            await wait_until_answering(server, bot, questions[0], STARTUP_TIMEOUT)
+            await one_user(server, FIRST_USER_ID - 2, questions, args.timeout)  # warm-up
+            start = time.perf_counter() + 0.5
+            arrivals = [one(n, start + n / args.rate) for n in range(total)]
+            window = None
+            if staged is not None:
+                mid, end = start + args.seconds / 2, start + args.seconds + INGEST_GRACE
+                window = ingestion(server, knowledge, staged, mid, end, args.timeout)
+                results = await asyncio.gather(window, *arrivals)
+                window, results = results[0], results[1:]
+            else:
+                results = await asyncio.gather(*arrivals)
+            rejected = list(server.rejected)
+    finally:
+        await server.stop()
+    errors = [
+        line
+        for line in bot.log.read_text().splitlines()
+        if " ERROR " in line or " bot.service: " in line
+    ]
+    return {"results": results, "window": window, "rejected": rejected, "errors": errors}
+
+
+def report_open_loop(args: argparse.Namespace, run: dict[str, Any]) -> int:
+    """Latency outside and during the ingestion; the last line is the one to compare."""
+    results: list[tuple[float, float | None]] = run["results"]
+    window = run["window"]
+    dropped, live = window if window else (None, None)
+
+    def ingesting(sent: float) -> bool:
+        return dropped is not None and sent >= dropped and (live is None or sent <= live)
+
+    during = [lat for sent, lat in results if lat is not None and ingesting(sent)]
+    outside = [lat for sent, lat in results if lat is not None and not ingesting(sent)]
+    unanswered = sum(1 for _, lat in results if lat is None)
+    print(
+        f"bot_load open loop: {len(results)} questions at {args.rate:g}/s for {args.seconds:g} s,"
+        f" each from its own user; bot: `reformbot run` subprocess; unanswered within "
+        f"{args.timeout:g} s: {unanswered}; rejected API calls: {len(run['rejected'])}"
+    )
+    for line in run["errors"][:10]:
+        print(f"bot log: {line}")
+    if window:
+        took = f"{live - dropped:.1f} s" if live is not None else "not live by the end"
+        print(
+            f"ingestion of the distractor documents, dropped in at {args.seconds / 2:g} s: new "
+            f"knowledge answering after {took}; {len(during)} questions sent meanwhile"
+        )
+    ms = [percentile(values, p) * 1000 for values in (outside, during) for p in (50, 99)]
+    print(f"{'':<22}{'answers':>8}{'p50_ms':>9}{'p99_ms':>9}")
+    print(f"{'outside ingestion':<22}{len(outside):>8}{ms[0]:>9.1f}{ms[1]:>9.1f}")
+    print(f"{'during ingestion':<22}{len(during):>8}{ms[2]:>9.1f}{ms[3]:>9.1f}")
+    print(f"rate={args.rate:g} p50_ms={ms[0]:.1f} p99_ms={ms[1]:.1f} p99_ingesting_ms={ms[3]:.1f}")
+    return 0 if not unanswered and (not window or live is not None) else 1
+
+
+def main_open_loop(args: argparse.Namespace, questions: list[Question]) -> int:
+    with tempfile.TemporaryDirectory(prefix="bot_load-") as tmp:
+        work = Path(tmp)
+        data_dir = work / "data"
+        knowledge = work / "knowledge"
+        shutil.copytree(KNOWLEDGE, knowledge)
+        staged = stage_distractors(work) if args.ingest_mid else None
+        settings = Settings(data_dir=data_dir, knowledge_dir=knowledge, _env_file=None)
+        Assistant(settings.model_copy(update={"database_url": None})).knowledge()
+        run = asyncio.run(open_loop(args, data_dir, work, knowledge, questions, staged))
+    return report_open_loop(args, run)
+
+
 # -- report ----------------------------------------------------------------------------------
 
 
@@ -362,9 +533,24 @@ def main() -> int:
         "--timeout", type=float, default=120.0, help="seconds a user waits for one reply"
     )
     parser.add_argument("--set", type=Path, default=DEFAULT_QUESTIONS, help="question file")
+    parser.add_argument(
+        "--rate", type=float, help="open loop: questions arriving per second, for --seconds"
+    )
+    parser.add_argument("--seconds", type=float, default=60.0, help="open loop: how long")
+    parser.add_argument(
+        "--ingest-mid",
+        action="store_true",
+        help=f"open loop: drop the documents of {DISTRACTORS} into the knowledge half-way",
+    )
     args = parser.parse_args()
     if args.users < 1 or args.questions < 1:
         parser.error("--users and --questions must be at least 1")
+    if args.rate is not None:
+        if args.rate <= 0 or args.seconds <= 0:
+            parser.error("--rate and --seconds must be positive")
+        return main_open_loop(args, load_questions(args.set))
+    if args.ingest_mid:
+        parser.error("--ingest-mid needs --rate")
 
     load_before = os.getloadavg()[0]
     questions = load_questions(args.set)

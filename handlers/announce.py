@@ -8,6 +8,7 @@ where the broadcast dispatcher takes over. ``/cancel`` ends it anywhere.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -65,7 +66,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if not await allowed(update, context):
         return ConversationHandler.END
     context.user_data[DRAFT] = {"texts": {}}
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     rows = [[_button(LANGUAGE_NAMES[lang], f"lang:{lang}")] for lang in SUPPORTED]
     await _say(
         update,
@@ -83,7 +84,7 @@ async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if lang not in SUPPORTED:
         return CHOOSE_LANG
     context.user_data[DRAFT]["writing"] = lang
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     text = _("Send the text in {language}. Bold, italics and links are kept.")
     await _say(update, context, escape(text.format(language=LANGUAGE_NAMES[lang])))
     return TEXT
@@ -93,7 +94,7 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     draft = context.user_data[DRAFT]
     lang = draft["writing"]
     draft["texts"][lang] = update.message.text_html
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     rows = [
         [_button(f"➕ {LANGUAGE_NAMES[other]}", f"lang:{other}")]
         for other in SUPPORTED
@@ -106,7 +107,7 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     await _say(update, context, escape(_("Please send the announcement as a text message.")))
     return TEXT
 
@@ -114,7 +115,7 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def versions_done(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     await _tapped(update)
     draft = context.user_data[DRAFT]
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     if len(draft["texts"]) == 1:
         draft["fallback"] = next(iter(draft["texts"]))
         return await _ask_audience(update, context)
@@ -134,7 +135,7 @@ async def choose_fallback(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def _ask_audience(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     _ = translations(lang).gettext
     rows = [[_button(_("Everyone subscribed"), f"to:{EVERYONE}")]]
     rows += [[_button(topic_label(t, lang), f"to:{t}")] for t in TOPICS if t != "all"]
@@ -149,7 +150,7 @@ async def choose_audience(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return AUDIENCE
     draft = context.user_data[DRAFT]
     draft["topic"], draft["langs"] = topic, list(SUPPORTED)
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     _ = translations(lang).gettext
     note = _("Which readers? Everyone is included; tap a language to leave its readers out.")
     await _say(update, context, escape(note), _language_toggles(draft["langs"], lang))
@@ -172,7 +173,9 @@ async def toggle_reader(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     if tag in SUPPORTED:
         langs = draft["langs"]
         draft["langs"] = [t for t in SUPPORTED if (t in langs) != (t == tag)]
-    markup = InlineKeyboardMarkup(_language_toggles(draft["langs"], user_lang(update, context)))
+    markup = InlineKeyboardMarkup(
+        _language_toggles(draft["langs"], await user_lang(update, context))
+    )
     await patiently(lambda: update.callback_query.edit_message_reply_markup(markup))
     return LANGS
 
@@ -181,14 +184,14 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """The announcement as its readers will see it, and exactly how many will get it."""
     await _tapped(update)
     draft = context.user_data[DRAFT]
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     _ = translations(lang).gettext
     if not draft["langs"]:
         await _say(update, context, escape(_("Leave at least one language in.")))
         return LANGS
     svc = services(context)
     langs = None if len(draft["langs"]) == len(SUPPORTED) else draft["langs"]
-    recipients = svc.subscriptions.audience(draft["topic"], langs)
+    recipients = await asyncio.to_thread(svc.subscriptions.audience, draft["topic"], langs)
     draft["count"] = len(recipients)
     await _say(update, context, escape(_("Preview:")))
     await _say(update, context, draft["texts"].get(lang) or draft["texts"][draft["fallback"]])
@@ -209,11 +212,13 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return CONFIRM
 
 
-def _queue(update: Update, context: ContextTypes.DEFAULT_TYPE, due: datetime) -> int:
+async def _queue(update: Update, context: ContextTypes.DEFAULT_TYPE, due: datetime) -> int:
     draft = context.user_data.pop(DRAFT)
     svc = services(context)
     langs = None if len(draft["langs"]) == len(SUPPORTED) else draft["langs"]
-    return svc.outbox.create(
+    author_lang = await user_lang(update, context)
+    return await asyncio.to_thread(
+        svc.outbox.create,
         kind="announcement",
         texts=draft["texts"],
         fallback_lang=draft["fallback"],
@@ -222,14 +227,14 @@ def _queue(update: Update, context: ContextTypes.DEFAULT_TYPE, due: datetime) ->
         due_at=due,
         now=svc.clock(),
         author_id=update.effective_user.id,
-        author_lang=user_lang(update, context),
+        author_lang=author_lang,
     )
 
 
 async def send_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     await _tapped(update)
-    number = _queue(update, context, services(context).clock())
-    _ = translations(user_lang(update, context)).gettext
+    number = await _queue(update, context, services(context).clock())
+    _ = translations(await user_lang(update, context)).gettext
     text = _("Announcement #{id} is on its way; I will show the progress here.")
     await _say(update, context, escape(text.format(id=number)))
     return ConversationHandler.END
@@ -241,7 +246,7 @@ def _zone(context: ContextTypes.DEFAULT_TYPE) -> ZoneInfo:
 
 async def ask_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     await _tapped(update)
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     zone = _zone(context)
     text = _("When should it go? Send the date and time like {example} (time zone {zone}).")
     example = example_moment(services(context).clock(), zone.key, days=1)
@@ -250,7 +255,7 @@ async def ask_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def take_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     _ = translations(lang).gettext
     zone = _zone(context)
     try:
@@ -261,7 +266,7 @@ async def take_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if due <= services(context).clock():
         await _say(update, context, escape(_("That time has passed. Send a later one.")))
         return WHEN
-    number = _queue(update, context, due)
+    number = await _queue(update, context, due)
     text = _("Announcement #{id} is scheduled for {moment}.")
     moment = format_moment(due, lang, zone)
     await _say(update, context, escape(text.format(id=number, moment=moment)))
@@ -272,19 +277,19 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if update.callback_query:
         await _tapped(update)
     context.user_data.pop(DRAFT, None)
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     await _say(update, context, escape(_("Cancelled. Nothing was sent.")))
     return ConversationHandler.END
 
 
 async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     await _say(update, context, escape(_("There is nothing to cancel.")))
 
 
 async def use_buttons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Typing while the conversation waits for a button: say so, stay in the same step."""
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     await _say(update, context, escape(_("Please use the buttons above, or /cancel.")))
 
 

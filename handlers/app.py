@@ -147,13 +147,14 @@ def build_application(
             "in the environment or .env"
         )
     base = settings.telegram_api_base_url
-    assistant = assistant or Assistant(settings)
-
-    conversations = ConversationStore(assistant.sessions)
+    assistant = assistant or Assistant(settings, background=True)
+    dialogues = Dialogues(ConversationStore(assistant.sessions))
 
     async def post_init(application: Application) -> None:
-        assistant.knowledge()  # load (or ingest) before the first user waits for it
-        conversations.forget_expired(datetime.now(UTC))  # drafts nobody came back to
+        # Loaded (or ingested) before the first user waits for it.
+        await asyncio.to_thread(assistant.knowledge)
+        # Drafts nobody came back to.
+        await asyncio.to_thread(dialogues.store.forget_expired, datetime.now(UTC))
         await publish_command_menus(application, settings.default_lang)
         # The outbox loop runs beside the update handlers for the life of the bot; it
         # resumes whatever a previous run left pending. Deployments that give delivery to
@@ -163,13 +164,14 @@ def build_application(
 
     async def post_stop(_application: Application) -> None:
         await dispatcher.stop()
+        await asyncio.to_thread(assistant.wait_for_refresh)
 
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
-        .concurrent_updates(OnePerPerson(CONCURRENT_UPDATES))
+        .concurrent_updates(OnePerPerson(CONCURRENT_UPDATES, dialogues.prepared))
         .post_init(post_init)
         .post_stop(post_stop)
         .build()
@@ -186,7 +188,7 @@ def build_application(
         SubscriptionStore(assistant.sessions, settings.default_lang),
         dispatcher,
     )
-    register(application, Dialogues(conversations))
+    register(application, dialogues)
     return application
 
 
@@ -204,8 +206,8 @@ def work(settings: Settings) -> None:
 
 async def _work(settings: Settings) -> None:
     await _check_token(settings)
-    assistant = Assistant(settings)
-    assistant.knowledge()
+    assistant = Assistant(settings, background=True)
+    await asyncio.to_thread(assistant.knowledge)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -3,6 +3,7 @@ and, for an answer quoted from an article, a button to read the whole passage.""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -10,13 +11,14 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
+from bot.answers import Answer
 from bot.db import reason
 from bot.i18n import translations
 from bot.reading import full_passage
 from bot.text.scripts import well_formed
 from handlers.render import answer_html, answer_keyboard, sections_html
 from handlers.send import patiently, send_chunks, send_html
-from handlers.services import services, user_lang, user_languages
+from handlers.services import languages_of, remember_now, services, user_lang
 
 log = logging.getLogger(__name__)
 
@@ -24,41 +26,59 @@ log = logging.getLogger(__name__)
 # not expect) is answered from its beginning rather than analysed whole.
 MAX_QUESTION = 4096
 EVENT_BUTTONS = 5
+# Most answers take milliseconds; "typing…" is shown only for one that takes longer (a
+# database waiting for a lock), saving a Bot API call on every other answer.
+TYPING_AFTER_SECONDS = 0.5
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a question in the user's chosen language, else the question's own, else the
     language of their Telegram app."""
-    svc = services(context)
     chat_id = update.effective_chat.id
-    # Stores the user (votes need an owner); their app's language answers a question too short
-    # to tell its own.
-    usual, chosen = user_languages(update, context)
     question = well_formed(update.effective_message.text[:MAX_QUESTION])
-    await patiently(lambda: context.bot.send_chat_action(chat_id, ChatAction.TYPING))
-    now = svc.clock()
-    answer = svc.assistant.ask(question, lang=chosen, now=now, fallback_lang=usual)
-    try:
-        exchange_id: int | None = svc.users.record_exchange(
-            update.effective_user.id, question, answer, now
-        )
-    except SQLAlchemyError as exc:  # locked or full: the answer goes out all the same
-        log.warning("question of user %s not stored: %s", update.effective_user.id, reason(exc))
-        exchange_id = None
+    # One trip to a worker thread for the whole answer: each trip costs the event loop a
+    # switch, and the answer needs them in turn anyway.
+    work = asyncio.ensure_future(asyncio.to_thread(_answer, update, context, question))
+    if not (await asyncio.wait({work}, timeout=TYPING_AFTER_SECONDS))[0]:
+        await patiently(lambda: context.bot.send_chat_action(chat_id, ChatAction.TYPING))
+    answer, exchange_id = await work
     readable = answer.answered and bool(answer.sources)
     events = answer.events[:EVENT_BUTTONS]
     markup = answer_keyboard(exchange_id, answer.lang, readable=readable, events=events)
     await send_chunks(context, chat_id, answer_html(answer), markup)
 
 
+def _answer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
+) -> tuple[Answer, int | None]:
+    """The answer and the stored exchange it belongs to (None when it could not be stored:
+    the answer goes out all the same). Stores the user first: votes need an owner, and their
+    app's language answers a question too short to tell its own."""
+    svc = services(context)
+    usual, chosen = languages_of(update, context, remember_now(update, context))
+    now = svc.clock()
+    answer = svc.assistant.ask(question, lang=chosen, now=now, fallback_lang=usual)
+    try:
+        return answer, svc.users.record_exchange(update.effective_user.id, question, answer, now)
+    except SQLAlchemyError as exc:  # locked or full
+        log.warning("question of user %s not stored: %s", update.effective_user.id, reason(exc))
+        return answer, None
+
+
 async def read_passage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "read the full passage" button (full:<exchange>): send the passage unabridged."""
     query = update.callback_query
     svc = services(context)
-    lang = user_lang(update, context)
-    exchange = svc.users.exchange(int(query.data.split(":")[1]), update.effective_user.id)
-    sections = exchange and full_passage(
-        svc.assistant.knowledge(), exchange.source_path or "", exchange.question, exchange.lang
+    lang = await user_lang(update, context)
+    exchange = await asyncio.to_thread(
+        svc.users.exchange, int(query.data.split(":")[1]), update.effective_user.id
+    )
+    sections = exchange and await asyncio.to_thread(
+        full_passage,
+        svc.assistant.knowledge(),
+        exchange.source_path or "",
+        exchange.question,
+        exchange.lang,
     )
     if not sections:
         _ = translations(lang).gettext

@@ -70,25 +70,27 @@ async def show_card(
 
 async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List upcoming events, or say nothing is scheduled and show the latest."""
-    await show_listing(context, update.effective_chat.id, "events", 0, user_lang(update, context))
+    await show_listing(
+        context, update.effective_chat.id, "events", 0, await user_lang(update, context)
+    )
 
 
 async def trainings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List trainings, newest first."""
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     await show_listing(context, update.effective_chat.id, "trainings", 0, lang)
 
 
 async def partners(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List partner organisations."""
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     await show_listing(context, update.effective_chat.id, "partners", 0, lang)
 
 
 async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A list button (list:<what>:<page>): edit the list message to show that page."""
     query = update.callback_query
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     _prefix, what, number = query.data.split(":")
     await patiently(query.answer)
     text, markup = _listing(context, what, int(number), lang)
@@ -105,5 +107,5 @@ async def open_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A record button (card:<id>): send its detail card."""
     query = update.callback_query
     await patiently(query.answer)
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     await show_card(context, update.effective_chat.id, query.data.split(":", 1)[1], lang)

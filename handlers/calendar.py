@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import InputFile, Update
 from telegram.ext import ContextTypes
 
@@ -16,7 +18,7 @@ from handlers.services import services, user_lang
 async def add_to_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the event as an .ics file the phone's calendar opens."""
     query = update.callback_query
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     _ = translations(lang).gettext
     svc = services(context)
     record = find_record(svc.assistant.knowledge(), query.data.split(":", 1)[1])
@@ -37,7 +39,7 @@ async def add_to_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def remind_me(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Remember the user wants a reminder before the event starts."""
     query = update.callback_query
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     _ = translations(lang).gettext
     svc = services(context)
     kb = svc.assistant.knowledge()
@@ -50,7 +52,9 @@ async def remind_me(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text = _("Reminders are switched off on this bot.")
     elif not (left := reminders_left(record, svc.clock(), svc.settings.reminders)):
         text = _("No reminder can come for this event: it has no start time, or starts too soon.")
-    elif svc.users.request_reminder(update.effective_user.id, record.id, svc.clock()):
+    elif await asyncio.to_thread(
+        svc.users.request_reminder, update.effective_user.id, record.id, svc.clock()
+    ):
         text = _("Done: I will remind you {before} before it starts.").format(
             before=format_durations([d.total_seconds() for d in left], lang)
         )

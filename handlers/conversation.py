@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,22 +37,46 @@ def _wall() -> datetime:
 
 
 class Dialogues:
-    """The store, and the steps of the person the update being matched comes from, read
-    once for all dialogues: every text message in a private chat could be some dialogue's
-    answer, so each dialogue looks, and one query should serve them all."""
+    """The store, and the steps of the person each update comes from, read once for all
+    dialogues: every text message in a private chat could be some dialogue's answer, so each
+    dialogue looks, and one query should serve them all.
+
+    Handlers are matched to an update synchronously (``check_update``), where the database
+    must not be called: :meth:`prepared` reads the steps on a worker thread before matching
+    starts, and matching reads what it found."""
 
     def __init__(self, store: ConversationStore, clock: Callable[[], datetime] = _wall) -> None:
         self.store = store
         self.clock = clock  # real time: drafts expire by it, whatever time tests give events
-        self._update: Update | None = None
-        self._steps: dict[str, Step] = {}
+        self.dialogues: list[SharedConversation] = []
+        self._steps: dict[int, dict[str, Step]] = {}
+
+    @asynccontextmanager
+    async def prepared(self, update: object) -> AsyncIterator[None]:
+        """While the update is handled, the steps of its sender, when some dialogue may be
+        waiting for it."""
+        if not isinstance(update, Update) or not any(d.may_take(update) for d in self.dialogues):
+            yield
+            return
+        await self.reread(update)
+        try:
+            yield
+        finally:
+            self._steps.pop(update.update_id, None)
+
+    async def reread(self, update: Update) -> None:
+        """Read the sender's steps again (the update is handled anew: they moved on)."""
+        chat, user = update.effective_chat.id, update.effective_user.id
+        steps = await asyncio.to_thread(self.store.steps, chat, user, self.clock())
+        self._steps[update.update_id] = steps
 
     def of(self, update: Update) -> dict[str, Step]:
-        # Handlers are matched to one update at a time, without awaiting in between.
-        if update is not self._update:
-            chat, user = update.effective_chat.id, update.effective_user.id
-            self._update, self._steps = update, self.store.steps(chat, user, self.clock())
-        return self._steps
+        steps = self._steps.get(update.update_id)
+        if steps is None:  # not prepared (a caller handing updates to the app directly)
+            steps = self.store.steps(
+                update.effective_chat.id, update.effective_user.id, self.clock()
+            )
+        return steps
 
 
 class SharedConversation(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
@@ -76,6 +101,7 @@ class SharedConversation(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
         self.fallbacks = list(fallbacks)
         self._all = [*self.entry_points, *self.fallbacks]
         self._all += [h for handlers in self.states.values() for h in handlers]
+        dialogues.dialogues.append(self)
 
     async def _unused(self, _update: Update, _context: Any) -> None:  # pragma: no cover
         raise AssertionError("handle_update calls the chosen step's handler")
@@ -88,16 +114,19 @@ class SharedConversation(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
                 return handler, check
         return None, None  # type: ignore[return-value]
 
-    def check_update(self, update: object) -> Check | None:
-        if not isinstance(update, Update) or update.channel_post or update.edited_channel_post:
-            return None
-        chat, user = update.effective_chat, update.effective_user
-        if chat is None or user is None:
-            return None
+    def may_take(self, update: Update) -> bool:
+        """Whether some step of this dialogue could take the update (most fit none: no need
+        to ask the database)."""
+        if update.channel_post or update.edited_channel_post:
+            return False
+        if update.effective_chat is None or update.effective_user is None:
+            return False
         if update.callback_query and not update.callback_query.message:
-            return None
-        # Most updates fit no step of this dialogue: no need to ask the database.
-        if self._first(self._all, update)[0] is None:
+            return False
+        return self._first(self._all, update)[0] is not None
+
+    def check_update(self, update: object) -> Check | None:
+        if not isinstance(update, Update) or not self.may_take(update):
             return None
         handler, check = self._first(self.entry_points, update)
         if handler:  # starts the dialogue afresh, wherever it stood
@@ -127,10 +156,14 @@ class SharedConversation(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
         step, handler, check = check_result
         chat_id, user_id = update.effective_chat.id, update.effective_user.id
         for _attempt in range(WAIT_ROUNDS):
-            if handler is not None and self.store.take(step, self.clock()):
+            if handler is not None and await asyncio.to_thread(
+                self.store.take, step, self.clock()
+            ):
                 return step, handler, check
             await asyncio.sleep(WAIT_SECONDS)
-            step = self.store.current(self.name, chat_id, user_id, self.clock())
+            step = await asyncio.to_thread(
+                self.store.current, self.name, chat_id, user_id, self.clock()
+            )
             if step is None:
                 return None
             handler, check = (None, None) if step.busy else self._choose(step, update)
@@ -154,12 +187,15 @@ class SharedConversation(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
                     await update.callback_query.answer()
                     return
                 chat_id, user_id = update.effective_chat.id, update.effective_user.id
-                now = self.store.current(self.name, chat_id, user_id, self.clock())
+                now = await asyncio.to_thread(
+                    self.store.current, self.name, chat_id, user_id, self.clock()
+                )
                 if now is None or not now.busy:
                     # The dialogue ended, or moved to a step this message does not fit, while
                     # it waited (a refused /announce): it is not the dialogue's, and must not
                     # vanish. It goes through the handlers again: a question gets its answer.
                     log.info("%s: update %s handled anew", self.name, update.update_id)
+                    await self.dialogues.reread(update)
                     await application.process_update(update)
                     return
                 log.warning(
@@ -172,7 +208,7 @@ class SharedConversation(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
         user_data = context.user_data
         user_data.pop(self.draft_key, None)
         if step is None:
-            self.store.begin(self.name, chat_id, user_id, self.clock())
+            await asyncio.to_thread(self.store.begin, self.name, chat_id, user_id, self.clock())
         else:
             user_data[self.draft_key] = step.draft
         try:
@@ -180,14 +216,16 @@ class SharedConversation(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
         except BaseException:
             user_data.pop(self.draft_key, None)
             if step is None:
-                self.store.end(self.name, chat_id, user_id)
+                await asyncio.to_thread(self.store.end, self.name, chat_id, user_id)
             else:
-                self.store.release(step)
+                await asyncio.to_thread(self.store.release, step)
             raise
         draft = user_data.pop(self.draft_key, None)
         if new_state is None and step is not None:
             new_state = step.state  # None: stay in the step
         if new_state is None or new_state == END:
-            self.store.end(self.name, chat_id, user_id)
+            await asyncio.to_thread(self.store.end, self.name, chat_id, user_id)
         else:
-            self.store.save(self.name, chat_id, user_id, new_state, draft or {}, self.clock())
+            await asyncio.to_thread(
+                self.store.save, self.name, chat_id, user_id, new_state, draft or {}, self.clock()
+            )

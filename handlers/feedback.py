@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -16,9 +18,11 @@ async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A vote button (vote:<exchange>:<±1>): store it, thank the user, tick the button."""
     query = update.callback_query
     svc = services(context)
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     _prefix, exchange, value = query.data.split(":")
-    stored = svc.users.vote(int(exchange), update.effective_user.id, int(value), svc.clock())
+    stored = await asyncio.to_thread(
+        svc.users.vote, int(exchange), update.effective_user.id, int(value), svc.clock()
+    )
     if not stored:
         await patiently(lambda: query.answer(_("That entry is no longer available.")))
         return

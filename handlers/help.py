@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Update
@@ -54,17 +55,17 @@ def help_text(lang: str, bot_username: str, *, staff: bool = False) -> str:
 
 async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/help, or the Help button of the welcome message."""
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     if update.callback_query:
         await patiently(update.callback_query.answer)
     markup = InlineKeyboardMarkup(menu_keyboard(lang))
-    staff = services(context).staff.is_staff(update.effective_user.id)
+    staff = await asyncio.to_thread(services(context).staff.is_staff, update.effective_user.id)
     text = help_text(lang, context.bot.username, staff=staff)
     await send_html(context, update.effective_chat.id, text, markup)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A command the bot does not have: point to /help rather than stay silent."""
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     text = _("I don't know that command. Send /help to see what I can do.")
     await send_html(context, update.effective_chat.id, escape(text))

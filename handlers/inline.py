@@ -3,6 +3,8 @@ an empty query offers the upcoming events."""
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
@@ -47,12 +49,12 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """Offer the answer to what the user typed, and the events it names."""
     query = update.inline_query
     svc = services(context)
-    lang, chosen = user_languages(update, context)
+    lang, chosen = await user_languages(update, context)
     kb = svc.assistant.knowledge()
     text = query.query.strip()[:MAX_QUERY]
     results: list[InlineQueryResultArticle] = []
     if text:
-        answer = svc.assistant.ask(text, lang=chosen, now=svc.clock())
+        answer = await asyncio.to_thread(svc.assistant.ask, text, lang=chosen, now=svc.clock())
         if answer.answered:
             results.append(_answer_result(text, answer))
         events = [find_record(kb, e.id) for e in answer.events]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Update
@@ -16,7 +17,7 @@ from handlers.services import remember_user, services, user_lang
 
 async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offer the languages as buttons."""
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     await send_html(
         context,
         update.effective_chat.id,
@@ -32,8 +33,8 @@ async def choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if tag not in SUPPORTED:
         await patiently(query.answer)
         return
-    remember_user(update, context)  # the choice needs a stored user to belong to
-    services(context).users.choose_language(update.effective_user.id, tag)
+    await remember_user(update, context)  # the choice needs a stored user to belong to
+    await asyncio.to_thread(services(context).users.choose_language, update.effective_user.id, tag)
     _ = translations(tag).gettext
     await patiently(query.answer)
     await send_html(

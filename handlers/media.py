@@ -14,6 +14,6 @@ from handlers.services import user_lang
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain that questions are read as text."""
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     hint = _("I can only read text. Please type your question, or send /help to see examples.")
     await send_html(context, update.effective_chat.id, escape(hint))

@@ -10,6 +10,7 @@ event is in the knowledge the dispatcher announces it to the topic's subscribers
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -186,7 +187,7 @@ async def new_event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/newevent: staff only; everyone else is refused, and the attempt is logged."""
     if not await allowed(update, context):
         return ConversationHandler.END
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     _ = translations(lang).gettext
     context.user_data[DRAFT] = {}
     intro = _(
@@ -214,7 +215,7 @@ def _typed(step: int) -> Handler:
     reason it cannot be used and the same question again."""
 
     async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-        lang = user_lang(update, context)
+        lang = await user_lang(update, context)
         draft = _draft(context)
         try:
             changes = _READERS[step](update.message.text, draft, services(context))
@@ -228,7 +229,7 @@ def _typed(step: int) -> Handler:
 
 def _skip(step: int) -> Handler:
     async def skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-        lang = user_lang(update, context)
+        lang = await user_lang(update, context)
         draft = _draft(context)
         draft.update(_SKIPPED[step])
         return await _ask(update, context, lang, _next(step, draft))
@@ -239,7 +240,7 @@ def _skip(step: int) -> Handler:
 async def chose_type(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
     await patiently(query.answer)
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     try:
         event_type = parse_type(query.data.removeprefix(PREFIX + "type:"))
     except InvalidInput as exc:  # forged button data
@@ -252,7 +253,7 @@ async def chose_type(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def chose_zone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
     await patiently(query.answer)
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     try:
         zone = parse_zone(query.data.removeprefix(PREFIX + "tz:"))
     except InvalidInput as exc:
@@ -265,7 +266,7 @@ async def chose_zone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def chose_online(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
     await patiently(query.answer)
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     await _drop_buttons(query)
     draft = _draft(context)
     draft.update(online=True, place=None)
@@ -276,7 +277,7 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | N
     """Publish or Cancel under the preview."""
     query = update.callback_query
     await patiently(query.answer)
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     _ = translations(lang).gettext
     chat_id = update.effective_chat.id
     # Taken at once, before any await: a second tap while publishing finds nothing to publish.
@@ -289,7 +290,9 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | N
         return ConversationHandler.END
     svc = services(context)
     user = update.effective_user
-    if not svc.staff.is_staff(user.id):  # removed from staff since /newevent
+    if not await asyncio.to_thread(
+        svc.staff.is_staff, user.id
+    ):  # removed from staff since /newevent
         log.warning("/newevent publish refused: user %s is no longer staff", user.id)
         await send_html(context, chat_id, escape(_("Only programme staff can publish events.")))
         return ConversationHandler.END
@@ -334,14 +337,14 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | N
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/cancel, at any step."""
     context.user_data.pop(DRAFT, None)
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     text = _("Cancelled: nothing was published.")
     await send_html(context, update.effective_chat.id, escape(text))
     return ConversationHandler.END
 
 
 async def cannot_skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     step = _draft(context).get("step", TITLE)
     reason = translations(lang).gettext("This question cannot be skipped.")
     return await _ask(update, context, lang, step, reason)
@@ -349,7 +352,7 @@ async def cannot_skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 
 async def off_script(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Text where a button is wanted, or a sticker or photo where text is: the question again."""
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     _ = translations(lang).gettext
     step = _draft(context).get("step", TITLE)
     if update.message.text:
@@ -361,7 +364,7 @@ async def off_script(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button of an earlier question: it no longer applies."""
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     await patiently(lambda: update.callback_query.answer(_("This button is no longer active.")))
 
 

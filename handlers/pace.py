@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from html import escape
 
 from telegram import Update
@@ -30,8 +31,13 @@ class OnePerPerson(BaseUpdateProcessor):
     """At most ``max_concurrent_updates`` updates at once, and one per person: the next update
     of someone already being answered waits for them without holding a slot."""
 
-    def __init__(self, max_concurrent_updates: int) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int,
+        prepare: Callable[[object], AbstractAsyncContextManager[None]] | None = None,
+    ) -> None:
         super().__init__(max_concurrent_updates)
+        self.prepare = prepare  # what an update needs read before handlers are matched to it
         self._queues: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
@@ -51,7 +57,11 @@ class OnePerPerson(BaseUpdateProcessor):
                 del self._waiting[person], self._queues[person]
 
     async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
-        await coroutine
+        if self.prepare is None:
+            await coroutine
+            return
+        async with self.prepare(update):
+            await coroutine
 
     async def initialize(self) -> None:
         return None
@@ -99,12 +109,14 @@ async def slow_down(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         Pace, Pace(services(context).settings.user_messages_per_minute)
     )
     allowed, tell = pace.allow(person, time.monotonic())
-    if allowed or services(context).staff.is_staff(person):  # staff filling a dialogue fast
+    if allowed or await asyncio.to_thread(
+        services(context).staff.is_staff, person
+    ):  # staff filling a dialogue fast
         return
     if update.callback_query:
         await update.callback_query.answer()
     if tell and update.effective_chat is not None:
-        _ = translations(user_lang(update, context)).gettext
+        _ = translations(await user_lang(update, context)).gettext
         text = _("You are writing faster than I can answer. Please wait a minute.")
         await send_html(context, update.effective_chat.id, escape(text))
     raise ApplicationHandlerStop

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -43,10 +44,10 @@ def profile_lines(profile: Profile, lang: str) -> list[str]:
 
 
 async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     _ = translations(lang).gettext
     # user_lang has stored the person (as any message does), so there is a profile to show.
-    profile = services(context).users.profile(update.effective_user.id)
+    profile = await asyncio.to_thread(services(context).users.profile, update.effective_user.id)
     if profile is None:
         return
     heading = _("What I keep about you")
@@ -58,7 +59,7 @@ async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask first: deleting cannot be undone."""
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     _ = translations(lang).gettext
     question = _(
         "Delete everything I keep about you: your name, questions, votes, subscriptions and"
@@ -79,12 +80,12 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The answer to /forget. The language is read before deleting: afterwards the person's
     choice of language is gone too."""
     query = update.callback_query
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     _ = translations(lang).gettext
     await patiently(query.answer)
     await patiently(lambda: query.edit_message_reply_markup(None))
     if query.data == PREFIX + "yes":
-        services(context).users.forget(update.effective_user.id)
+        await asyncio.to_thread(services(context).users.forget, update.effective_user.id)
         text = _("Done: everything I kept about you is deleted.")
     else:
         text = _("Nothing was deleted.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -41,13 +42,14 @@ async def allowed(
     """Whether the sender is staff (or admin); if not, tell them so and log the attempt."""
     user = update.effective_user
     staff = services(context).staff
-    if user is not None and (staff.is_admin(user.id) if admin else staff.is_staff(user.id)):
+    check = staff.is_admin if admin else staff.is_staff
+    if user is not None and await asyncio.to_thread(check, user.id):
         return True
     what = update.effective_message.text if update.effective_message else "a button"
     log.warning(
         "refused %s to user %s (not %s)", what, user and user.id, "admin" if admin else "staff"
     )
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     text = _("Only admins can do that.") if admin else _("Only programme staff can do that.")
     if update.callback_query:
         await patiently(lambda: update.callback_query.answer(text, show_alert=True))

@@ -101,7 +101,7 @@ async def send_html(
         )
     except Forbidden:
         log.info("chat %s has blocked the bot; marked inactive", chat_id)
-        services(context).users.mark_blocked(chat_id)
+        await asyncio.to_thread(services(context).users.mark_blocked, chat_id)
         return None
     except TimedOut:
         log.warning("sending to chat %s timed out; it may have arrived, not sent again", chat_id)

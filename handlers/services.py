@@ -7,6 +7,7 @@ knowledge base without patching anything.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,9 +57,15 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.application.bot_data[KEY]
 
 
-def remember_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person | None:
+async def remember_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person | None:
     """Record that the user wrote (their private chat and app language survive a restart);
-    returns what is stored about them, including the language they chose."""
+    returns what is stored about them, including the language they chose. The database is
+    called on a worker thread, so other people's updates go on meanwhile."""
+    return await asyncio.to_thread(remember_now, update, context)
+
+
+def remember_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person | None:
+    """:func:`remember_user` on the caller's thread (one already off the event loop)."""
     svc = services(context)
     user, chat = update.effective_user, update.effective_chat
     if user is None:
@@ -80,16 +87,24 @@ def remember_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person 
         return None
 
 
-def user_languages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str, str | None]:
+async def user_languages(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> tuple[str, str | None]:
     """The language to reply in, and the one the user chose with /language (None if they did
     not: then a question is answered in its own language)."""
-    person = remember_user(update, context)
+    return languages_of(update, context, await remember_user(update, context))
+
+
+def languages_of(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, person: Person | None
+) -> tuple[str, str | None]:
+    """:func:`user_languages` for what is stored about the user (None: nothing)."""
     chosen = person.lang if person else None
     user = update.effective_user
     code = user.language_code if user else None
     return reply_lang(chosen, code, services(context).settings.default_lang), chosen
 
 
-def user_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+async def user_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     """The user's language: chosen with /language, else their Telegram app's, else the default."""
-    return user_languages(update, context)[0]
+    return (await user_languages(update, context))[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from html import escape
 
 from telegram import Update
@@ -15,7 +16,7 @@ from handlers.services import services, user_lang
 
 
 async def my_id(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     text = _("Your Telegram id is {id}. An admin adds staff with /addstaff {id}.").format(
         id=update.effective_user.id
     )
@@ -25,9 +26,9 @@ async def my_id(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def list_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await allowed(update, context, admin=True):
         return
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     _ = translations(lang).gettext
-    members = services(context).staff.members()
+    members = await asyncio.to_thread(services(context).staff.members)
     title = _("Programme staff")
     lines = [f"<b>{escape(title)}</b>"]
     for member in members:
@@ -55,7 +56,7 @@ async def add_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """``/addstaff <id>`` appoints staff; ``/addstaff <id> admin`` an admin."""
     if not await allowed(update, context, admin=True):
         return
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     _ = translations(lang).gettext
     target = _target(context)
     chat = update.effective_chat.id
@@ -66,7 +67,9 @@ async def add_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     admin = len(context.args) > 1 and context.args[1].lower() == "admin"
     role = Role.ADMIN if admin else Role.STAFF
-    svc.staff.add(target, role, by=update.effective_user.id, now=svc.clock())
+    await asyncio.to_thread(
+        svc.staff.add, target, role, by=update.effective_user.id, now=svc.clock()
+    )
     done = _("{id} is now an admin.") if admin else _("{id} is now programme staff.")
     await send_html(context, chat, escape(done.format(id=target)))
 
@@ -74,7 +77,7 @@ async def add_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def remove_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await allowed(update, context, admin=True):
         return
-    _ = translations(user_lang(update, context)).gettext
+    _ = translations(await user_lang(update, context)).gettext
     target = _target(context)
     chat = update.effective_chat.id
     svc = services(context)
@@ -82,7 +85,7 @@ async def remove_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         text = _("Send /removestaff followed by the person's Telegram id.")
     elif target in svc.staff.admins:
         text = _("{id} is an admin in the settings (REFORMBOT_ADMINS); remove them there.")
-    elif svc.staff.remove(target):
+    elif await asyncio.to_thread(svc.staff.remove, target):
         text = _("{id} is no longer staff.")
     else:
         text = _("{id} is not staff.")

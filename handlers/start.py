@@ -6,6 +6,7 @@ card, ``?start=lang_ka`` switches the language, ``?start=events`` (trainings, pa
 
 from __future__ import annotations
 
+import asyncio
 from html import escape
 from typing import get_args
 
@@ -25,7 +26,7 @@ LISTINGS = get_args(Listing)
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet the user, or follow the deep link they came with."""
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     payload = context.args[0] if context.args else ""
     chat_id = update.effective_chat.id
     if payload.startswith("event_"):
@@ -37,7 +38,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if payload.startswith("lang_"):
         chosen = next((tag for tag in SUPPORTED if tag.lower() == payload[5:].lower()), None)
         if chosen:
-            services(context).users.choose_language(update.effective_user.id, chosen)
+            await asyncio.to_thread(
+                services(context).users.choose_language, update.effective_user.id, chosen
+            )
             lang = chosen
     await send_welcome(context, chat_id, lang, update.effective_user.first_name)
 

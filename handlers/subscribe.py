@@ -6,6 +6,7 @@ read replies in (see ``bot.users.reply_lang``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from html import escape
 
@@ -47,9 +48,11 @@ def toggles(chosen: set[str], lang: str) -> InlineKeyboardMarkup:
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    lang = user_lang(update, context)
+    lang = await user_lang(update, context)
     _ = translations(lang).gettext
-    chosen = services(context).subscriptions.options(update.effective_user.id)
+    chosen = await asyncio.to_thread(
+        services(context).subscriptions.options, update.effective_user.id
+    )
     text = _("What would you like to hear about? Tap to switch a topic on or off.")
     await send_html(context, update.effective_chat.id, escape(text), toggles(chosen, lang))
 
@@ -61,20 +64,24 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if option not in OPTIONS:
         await patiently(query.answer)
         return
-    lang = user_lang(update, context)  # also stores the user, whom the subscription needs
+    lang = await user_lang(update, context)  # also stores the user, whom the subscription needs
     _ = translations(lang).gettext
     svc = services(context)
-    on = svc.subscriptions.toggle(update.effective_user.id, option, svc.clock())
+    on = await asyncio.to_thread(
+        svc.subscriptions.toggle, update.effective_user.id, option, svc.clock()
+    )
     label = topic_label(option, lang)
     note = _("Subscribed: {topic}") if on else _("Unsubscribed: {topic}")
     await patiently(lambda: query.answer(note.format(topic=label)))
-    chosen = svc.subscriptions.options(update.effective_user.id)
+    chosen = await asyncio.to_thread(svc.subscriptions.options, update.effective_user.id)
     await patiently(lambda: query.edit_message_reply_markup(toggles(chosen, lang)))
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    _ = translations(user_lang(update, context)).gettext
-    dropped = services(context).subscriptions.unsubscribe(update.effective_user.id)
+    _ = translations(await user_lang(update, context)).gettext
+    dropped = await asyncio.to_thread(
+        services(context).subscriptions.unsubscribe, update.effective_user.id
+    )
     text = (
         _("Done: you will get no more announcements. /subscribe brings them back.")
         if dropped
@@ -91,6 +98,6 @@ async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     status = change.new_chat_member.status
     blocked = status in (ChatMember.BANNED, ChatMember.LEFT)
     if not blocked:
-        remember_user(update, context)
-    services(context).users.mark_blocked(change.chat.id, blocked)
+        await remember_user(update, context)
+    await asyncio.to_thread(services(context).users.mark_blocked, change.chat.id, blocked)
     log.info("chat %s %s the bot", change.chat.id, "blocked" if blocked else "unblocked")

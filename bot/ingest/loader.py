@@ -165,29 +165,46 @@ def _article_row(article: ArticleData, file_id: int) -> dict[str, Any]:
     }
 
 
-def _store_file(
-    session: Session, rel: str, sha: str, parsed: Any, tick: Callable[[], None]
-) -> tuple[int, int]:
-    file_id = session.execute(
-        insert(SourceFile).values(path=rel, sha256=sha).returning(SourceFile.id)
-    ).scalar_one()
+@dataclass
+class _Analysed:
+    """A file read and analysed, ready to be stored: articles with their passages' tokens,
+    or records with theirs."""
+
+    articles: list[tuple[ArticleData, list[tuple[str, list[str]]]]] = field(default_factory=list)
+    records: list[tuple[ProjectRecord, list[str]]] = field(default_factory=list)
+
+
+def _analyse(rel: str, parsed: Any, tick: Callable[[], None]) -> _Analysed:
+    analysed = _Analysed()
     if rel.startswith("records/"):
         for record, _line in parsed:
             tokens = [t for text, lang in record_index_text(record) for t in analyze(text, lang)]
-            start = record.start and record.start.value.astimezone(UTC).replace(tzinfo=None)
-            session.add(
-                Record(
-                    source_file_id=file_id,
-                    key=record.id,
-                    kind=record.kind,
-                    start_utc=start,
-                    data=record.model_dump(mode="json"),
-                    tokens=" ".join(tokens),
-                )
-            )
+            analysed.records.append((record, tokens))
             tick()
-        return 0, len(parsed)
+        return analysed
     for article in parsed:
+        analysed.articles.append((article, article_passages(article)))
+        tick()
+    return analysed
+
+
+def _store_file(session: Session, rel: str, sha: str, analysed: _Analysed) -> None:
+    file_id = session.execute(
+        insert(SourceFile).values(path=rel, sha256=sha).returning(SourceFile.id)
+    ).scalar_one()
+    for record, tokens in analysed.records:
+        start = record.start and record.start.value.astimezone(UTC).replace(tzinfo=None)
+        session.add(
+            Record(
+                source_file_id=file_id,
+                key=record.id,
+                kind=record.kind,
+                start_utc=start,
+                data=record.model_dump(mode="json"),
+                tokens=" ".join(tokens),
+            )
+        )
+    for article, passages in analysed.articles:
         article_id = session.execute(
             insert(Article).values(**_article_row(article, file_id)).returning(Article.id)
         ).scalar_one()
@@ -195,11 +212,9 @@ def _store_file(
             insert(Passage),
             [
                 {"article_id": article_id, "position": i, "text": text, "tokens": " ".join(tokens)}
-                for i, (text, tokens) in enumerate(article_passages(article))
+                for i, (text, tokens) in enumerate(passages)
             ],
         )
-        tick()
-    return len(parsed), 0
 
 
 def _parse(knowledge_dir: Path, todo: set[str]) -> tuple[dict[str, Any], list[Problem]]:
@@ -239,47 +254,83 @@ def ingest(
         return _ingest(sessions, knowledge_dir, progress)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What an ingestion changes, decided from what is stored."""
+
+    todo: frozenset[str]  # files to (re)store
+    removed: tuple[str, ...]  # stored files no longer there
+    gone: tuple[int, ...]  # the stored files whose rows are deleted
+
+
+def _plan(session: Session, hashes: dict[str, str]) -> _Plan:
+    stored = {f.path: f for f in session.scalars(select(SourceFile))}
+    stale_analysis = stored_version(session) is not None and not _same_analysis(session)
+    todo = frozenset(
+        rel
+        for rel, sha in hashes.items()
+        if stale_analysis or rel not in stored or stored[rel].sha256 != sha
+    )
+    removed = tuple(sorted(set(stored) - set(hashes)))
+    gone = tuple(stored[rel].id for rel in removed + tuple(sorted(todo)) if rel in stored)
+    return _Plan(todo, removed, gone)
+
+
+def _prepare(
+    knowledge_dir: Path, plan: _Plan, progress: Progress | None
+) -> tuple[dict[str, Any], dict[str, _Analysed]]:
+    """Read, check and analyse the files to store; raises IngestError with every problem."""
+    parsed, problems = _parse(knowledge_dir, set(plan.todo))
+    if problems:
+        raise IngestError(problems)
+    total = sum(len(parsed[rel]) for rel in plan.todo)
+    step = max(1, total // PROGRESS_STEPS)
+    done = 0
+    analysed = {}
+    for rel in sorted(plan.todo):
+
+        def tick(rel: str = rel) -> None:
+            nonlocal done
+            done += 1
+            if progress and (done % step == 0 or done == total):
+                progress(done, total, rel)
+
+        analysed[rel] = _analyse(rel, parsed[rel], tick)
+    return parsed, analysed
+
+
 def _ingest(
     sessions: sessionmaker[Session], knowledge_dir: Path, progress: Progress | None
 ) -> IngestReport:
+    """Files are read and analysed before the database is locked, so that a large ingestion
+    holds the write lock (which every person's next message needs on SQLite) only while its
+    rows are written; should another process have stored something meanwhile, the work is
+    planned again under the lock."""
     hashes = file_hashes(knowledge_dir)
+    with sessions() as session:
+        plan = _plan(session, hashes)
+    parsed, analysed = _prepare(knowledge_dir, plan, progress)
     report = IngestReport()
     with sessions.begin() as session:
         _one_at_a_time(session)
-        stored = {f.path: f for f in session.scalars(select(SourceFile))}
-        stale_analysis = stored_version(session) is not None and not _same_analysis(session)
-        todo = {
-            rel
-            for rel, sha in hashes.items()
-            if stale_analysis or rel not in stored or stored[rel].sha256 != sha
-        }
-        report.removed = sorted(set(stored) - set(hashes))
-        report.unchanged = sorted(set(hashes) - todo)
-        parsed, problems = _parse(knowledge_dir, todo)
-        if problems:
-            raise IngestError(problems)
-        gone = [stored[rel].id for rel in report.removed + sorted(todo) if rel in stored]
-        if gone:
+        now = _plan(session, hashes)
+        if now != plan:
+            plan = now
+            parsed, analysed = _prepare(knowledge_dir, plan, progress)
+        report.removed = list(plan.removed)
+        report.unchanged = sorted(set(hashes) - plan.todo)
+        if plan.gone:
+            gone = list(plan.gone)
             articles = select(Article.id).where(Article.source_file_id.in_(gone))
             session.execute(delete(Passage).where(Passage.article_id.in_(articles)))
             session.execute(delete(Article).where(Article.source_file_id.in_(gone)))
             session.execute(delete(Record).where(Record.source_file_id.in_(gone)))
             session.execute(delete(SourceFile).where(SourceFile.id.in_(gone)))
-        total = sum(len(parsed[rel]) for rel in todo)
-        step = max(1, total // PROGRESS_STEPS)
-        done = 0
-        for rel in sorted(todo):
-
-            def tick(rel: str = rel) -> None:
-                nonlocal done
-                done += 1
-                if progress and (done % step == 0 or done == total):
-                    progress(done, total, rel)
-
-            n_articles, n_records = _store_file(session, rel, hashes[rel], parsed[rel], tick)
-            report.articles += n_articles
-            report.records += n_records
-        report.changed = sorted(todo)
+        for rel in sorted(plan.todo):
+            _store_file(session, rel, hashes[rel], analysed[rel])
+            report.articles += len(analysed[rel].articles)
+            report.records += len(analysed[rel].records)
+        report.changed = sorted(plan.todo)
         for rel in report.changed:
             if rel.startswith("articles/"):
                 report.languages[rel] = _languages(parsed[rel])

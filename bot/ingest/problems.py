@@ -22,3 +22,7 @@ class IngestError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(map(str, problems)))
+
+    def __reduce__(self) -> tuple[type[IngestError], tuple[list[Problem]]]:
+        # Raised in the process that ingests for a running bot, and read in the bot's.
+        return IngestError, (self.problems,)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 from sqlalchemy import select
 
 from bot.models import Exchange
-from tests.handlers.conftest import Bot
+from bot.service import Assistant
+from tests.conftest import MakeSettings
+from tests.core.test_background import ARTICLE, QUESTION
+from tests.handlers.conftest import Bot, Clock, running_bot
 
 
 async def test_question_is_answered_with_a_citation(bot: Bot) -> None:
@@ -15,7 +21,6 @@ async def test_question_is_answered_with_a_citation(bot: Bot) -> None:
     assert "Source: სერვისების განვითარების სააგენტოს" in reply.text  # the article's title
     assert "knowledge/articles/" not in reply.text  # a file name says nothing to a reader
     assert "<blockquote>" in reply.html  # the quote, marked up as Telegram shows quotes
-    assert (user.id, "typing") in bot.server.chat_actions
     labels = [b["text"] for b in reply.buttons]
     assert "👍" in labels and "👎" in labels
 
@@ -133,3 +138,26 @@ async def test_forged_vote_data_is_refused_politely(bot: Bot) -> None:
     query = await user.press_data(answer, "vote:99999999999999999999999:1")
     assert (await user.callback_answer(query))["text"] == "That entry is no longer available."
     assert not user.unread()
+
+
+async def test_an_article_dropped_in_is_answered_without_a_restart(
+    tmp_path: Path, make_settings: MakeSettings, knowledge_copy: Path
+) -> None:
+    """Staff add a file while the bot runs: it is ingested away from the questions, which go
+    on being answered meanwhile, and is then answered from."""
+    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy), background=True)
+    async with running_bot(assistant.settings, assistant, Clock()) as bot:
+        first = bot.user("en")
+        await first.send(QUESTION)
+        assert "Zestaponi" not in (await first.reply()).text
+        (knowledge_copy / "articles" / "zestaponi.md").write_text(ARTICLE, encoding="utf-8")
+        deadline = asyncio.get_running_loop().time() + 90
+        while True:  # a new user each time: no rate limit is met
+            user = bot.user("en")
+            await user.send(QUESTION)
+            reply = await user.reply()
+            if "Zestaponi" in reply.text:
+                break
+            assert asyncio.get_running_loop().time() < deadline, "not answered within 90 s"
+            await asyncio.sleep(0.2)
+        assert "Source: Public procurement training in Zestaponi" in reply.text
