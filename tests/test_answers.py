@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from bot.answers.plain import to_plain_text
 from bot.service import Assistant
+from bot.settings import PROJECT_ROOT
 from tests.conftest import MakeSettings
 
 WithArticle = Callable[[str, str], Assistant]
@@ -28,6 +30,8 @@ def with_article(knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettin
 
 
 # (question, reply language, expected source article, strings one of which must be in the reply)
+FRESH_ARTICLES = PROJECT_ROOT / "bench" / "questions" / "fresh" / "articles"
+
 QUESTIONS = [
     ("რამდენი თანამშრომელი გადამზადდა მცხეთაში?", "ka", "002_3054af4f405343fe", ["40"]),
     (
@@ -174,6 +178,7 @@ def test_a_name_the_knowledge_never_mentions_is_named_in_the_refusal(
         ("hi!", "en", "Hello!"),
         ("спасибо большое", "ru", "Пожалуйста!"),
         ("gamarjoba", "ka", "გამარჯობა!"),
+        ("Salom! Qalaysiz?", "uz-Latn", "Salom!"),
     ],
 )
 def test_greetings_and_thanks_get_a_short_reply_and_a_hint(
@@ -407,3 +412,18 @@ def test_the_citation_names_the_article_and_links_the_original(with_article: Wit
     assert "Source: Mobile service bus visits mountain villages, May 4, 2026" in text
     assert text.rstrip().endswith("https://example.gov.ge/news/mobile-bus")
     assert "knowledge/articles" not in text
+
+
+def test_a_town_no_glossary_knows_is_found_in_an_article_of_another_script(
+    knowledge_copy: Path, tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    """Georgian has no capitals, so "ვოზნესენსკის" is not taken for a name; spelt alike in
+    the English article, it still carries the question across languages, past Georgian
+    articles that share more of its words but not the town."""
+    for path in FRESH_ARTICLES.glob("*.md"):  # the fresh blind set's articles (tune data)
+        shutil.copy(path, knowledge_copy / "articles" / path.name)
+    assistant = Assistant(make_settings(tmp_path / "data", knowledge_copy))
+    answer = assistant.ask("რამდენ სერვისს სთავაზობს მოქალაქეებს ვოზნესენსკის ახალი ცენტრი?")
+    assert answer.lang == "ka" and answer.answered
+    assert answer.sources[0].id == "c_voznesensk-diia"
+    assert "450" in to_plain_text(answer)

@@ -357,7 +357,7 @@ def _better_article(kb: KnowledgeBase, query: Query, numbers: list[int]) -> Arti
     best_record = max(query.coverage(kb.index, d)[0] for d in record_docs)
     if best_record + BETTER_BY >= 1.0:
         return None  # no article can cover the question better than that
-    for doc, _score in _near(query.hits(kb.index, SEARCH_DEPTH)):
+    for doc, _score in _near(kb, query, query.hits(kb.index, SEARCH_DEPTH)):
         if kb.record_at(doc) is not None:
             continue
         article = kb.passages[doc].article
@@ -379,7 +379,7 @@ def _dated_article(
         return None
     if any(r.start and _overlaps(r, window.start, window.end) for r in records):
         return None
-    for doc, _score in _near(query.hits(kb.index, SEARCH_DEPTH))[:COVERING_DEPTH]:
+    for doc, _score in _near(kb, query, query.hits(kb.index, SEARCH_DEPTH))[:COVERING_DEPTH]:
         if kb.record_at(doc) is not None or not _covers(kb, query, doc):
             continue
         if _dated(kb, query, kb.passages[doc].article):
@@ -404,9 +404,9 @@ def _covering(kb: KnowledgeBase, query: Query, near: list[tuple[int, float]]) ->
     in every language and need no such reach), while a bulk-imported news item that shares a
     few words with the question ("Greece", "prime minister") is no better an answer for being
     found deeper down."""
-    head = max((query.coverage(kb.index, doc)[0] for doc, _s in near[:COVERING_DEPTH]), default=0)
+    head = max((_share(kb, query, doc) for doc, _s in near[:COVERING_DEPTH]), default=0)
     for rank, (doc, _score) in enumerate(near):
-        share = query.coverage(kb.index, doc)[0]
+        share = _share(kb, query, doc)
         deep = rank >= COVERING_DEPTH
         if deep and (share <= head + BETTER_BY or kb.record_at(doc) or not kb.written(doc)):
             continue
@@ -414,11 +414,20 @@ def _covering(kb: KnowledgeBase, query: Query, near: list[tuple[int, float]]) ->
             yield doc
 
 
-def _near(hits: list[tuple[int, float]]) -> list[tuple[int, float]]:
+def _near(
+    kb: KnowledgeBase, query: Query, hits: list[tuple[int, float]]
+) -> list[tuple[int, float]]:
     """The close runners-up: further down, a document that happens to contain the question's
-    few shared words (a law naming the prime minister) is no answer to it."""
+    few shared words (a law naming the prime minister) is no answer to it. One that has every
+    name the question asks about stays whatever its score: a passage in another language
+    shares fewer of the question's words and scores lower, though it is the one about the
+    town or body named."""
     top = hits[0][1] if hits else 0.0
-    return [(doc, score) for doc, score in hits if score >= RELATIVE_RELEVANCE * top]
+    return [
+        (doc, score)
+        for doc, score in hits
+        if score >= RELATIVE_RELEVANCE * top or (query.names and query.names_in(kb.index, doc))
+    ]
 
 
 def _list_events(
@@ -560,8 +569,21 @@ def _covers(kb: KnowledgeBase, query: Query, doc: int) -> bool:
     if kb.record_at(doc) is not None:
         return query.covered_by(kb.index, doc, MIN_COVERAGE)
     article = kb.passages[doc].article
-    foreign = _base(article.lang) != _base(query.lang)
-    return query.covered_by(kb.index, doc, MIN_COVERAGE, foreign=foreign, around=article.passages)
+    return query.covered_by(
+        kb.index, doc, MIN_COVERAGE, foreign=_foreign(query, doc, kb), around=article.passages
+    )
+
+
+def _share(kb: KnowledgeBase, query: Query, doc: int) -> float:
+    """How much of the question ``doc`` covers, judged as ``_covers`` judges it."""
+    return query.judged_share(kb.index, doc, foreign=_foreign(query, doc, kb))
+
+
+def _foreign(query: Query, doc: int, kb: KnowledgeBase) -> bool:
+    """Whether ``doc`` is a passage in another language than the question."""
+    if kb.record_at(doc) is not None:
+        return False
+    return _base(kb.passages[doc].article.lang) != _base(query.lang)
 
 
 def _base(lang: str) -> str:
@@ -579,7 +601,8 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
     # they cover: one covering more of it leads one matching fewer of its words more often.
     weighed = {doc: score * query.coverage(kb.index, doc)[0] ** 2 for doc, score in hits}
     covering = sorted(
-        ((doc, weighed[doc]) for doc in _covering(kb, query, _near(hits))), key=lambda ds: -ds[1]
+        ((doc, weighed[doc]) for doc in _covering(kb, query, _near(kb, query, hits))),
+        key=lambda ds: -ds[1],
     )
     if query.happening is not None:
         # A question about a time ("next month") is answered first by an article dated in it.

@@ -38,6 +38,11 @@ from bot.text.romanized import (
 )
 from bot.text.scripts import Script, word_script
 from bot.text.smalltalk import smalltalk_kind
+from bot.text.translit import KEY_PREFIX
+
+# A cross-script key (see bot.text.translit) of at least this many letters rarely meets an
+# unrelated word by chance ("~vosnes" does not; "~kun" does).
+SURE_KEY_LETTERS = 5
 
 
 @dataclass(frozen=True)
@@ -122,8 +127,7 @@ class Query:
         and the question's names in ``doc`` or ``around`` it (see ``names_in``).
         """
         everything = frozenset(range(len(self.words)))
-        # Words that ask for a field ("who organises") name what is wanted, not what about.
-        skip = self.role_words | (everything - self.portable() if foreign else frozenset())
+        skip = self._judged_without(index, doc, foreign)
         if skip >= everything:
             return False
         share, count = self.coverage(index, doc, skip)
@@ -131,6 +135,34 @@ class Query:
         # in Paris" shares just "Paris" with an article that mentions Paris.
         enough = share >= min_share and count >= min(2, len(everything - self.role_words))
         return enough and self.names_in(index, doc, around)
+
+    def judged_share(self, index: SearchIndex, doc: int, *, foreign: bool = False) -> float:
+        """The share of the question ``doc`` covers, counted as ``covered_by`` counts it."""
+        skip = self._judged_without(index, doc, foreign)
+        return self.coverage(index, doc, skip)[0] if skip != set(range(len(self.words))) else 0.0
+
+    def _judged_without(self, index: SearchIndex, doc: int, foreign: bool) -> frozenset[int]:
+        """The words a document is not judged on: those asking for a field ("who organises"
+        names what is wanted, not what about) and, in another language, those it cannot
+        share."""
+        if not foreign:
+            return self.role_words
+        everything = frozenset(range(len(self.words)))
+        return self.role_words | (everything - self.portable() - self._spelt_alike(index, doc))
+
+    def _spelt_alike(self, index: SearchIndex, doc: int) -> frozenset[int]:
+        """Words that ``doc`` spells alike in its own script though no glossary knows them: a
+        town ("ვოზნესენსკი", "Voznesensk") or a programme the thesaurus has never heard of.
+        Found, they cross languages as names do; only keys long enough not to meet by chance
+        count."""
+        return frozenset(
+            i
+            for i, tokens in enumerate(self.word_tokens)
+            if any(
+                t.startswith(KEY_PREFIX) and len(t) > SURE_KEY_LETTERS and index.contains(doc, t)
+                for t in tokens
+            )
+        )
 
     def names_in(self, index: SearchIndex, doc: int, around: Sequence[int] = ()) -> bool:
         """Whether ``doc`` has the names of the question (see ``names``), or the documents

@@ -23,9 +23,11 @@ _GEORGIAN = dict(
 )
 _CYRILLIC = dict(
     zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяўқғҳ",
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяўқғҳіїєґәөүұңһ",
         "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya o q g h"
-        " ".split(),
+        " i i e g"  # Ukrainian: "Дія" is the Diia of an English article
+        " a o u u n h"  # Kazakh: "Астана хабы", "Қазақстан"
+        "".split(),
         strict=True,
     )
 )

@@ -26,6 +26,8 @@ def shared(a: tuple[str, str], b: tuple[str, str]) -> set[str]:
         (("Kessler", "en"), ("Кесслер", "uz-Cyrl")),
         (("Jvaniya", "uz-Latn"), ("ჟვანიას", "ka")),
         (("Жвания", "ru"), ("Jvania", "en")),
+        (("Київ", "ru"), ("Kyiv", "en")),  # Ukrainian letters
+        (("Қарағанды", "ru"), ("Karaganda", "en")),  # Kazakh letters
     ],
 )
 def test_name_matches_across_scripts(a: tuple[str, str], b: tuple[str, str]) -> None:
