@@ -56,6 +56,7 @@ from handlers.conversation import Dialogues
 from handlers.delivery import TelegramTransport
 from handlers.errors import on_error
 from handlers.pace import OnePerPerson
+from handlers.profile import publish_profile
 from handlers.services import KEY, Services
 
 # Answering is CPU-bound and synchronous, so more updates in flight only queue inside the HTTP
@@ -156,6 +157,7 @@ def build_application(
         # Drafts nobody came back to.
         await asyncio.to_thread(dialogues.store.forget_expired, datetime.now(UTC))
         await publish_command_menus(application, settings.default_lang)
+        await publish_profile(application, settings.default_lang)
         # The outbox loop runs beside the update handlers for the life of the bot; it
         # resumes whatever a previous run left pending. Deployments that give delivery to
         # `reformbot worker` switch it off here.

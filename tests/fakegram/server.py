@@ -47,6 +47,13 @@ class ApiError(Exception):
         self.code, self.description, self.retry_after = code, description, retry_after
 
 
+def _language_code(params: dict) -> str:
+    code = params.get("language_code") or ""
+    if code and not (len(code) == 2 and code.isascii() and code.isalpha() and code.islower()):
+        raise bad_request("LANGUAGE_CODE_INVALID")
+    return code
+
+
 def bad_request(description: str) -> ApiError:
     return ApiError(400, f"Bad Request: {description}")
 
@@ -109,6 +116,10 @@ class FakeTelegram:
     floods: list[Flood] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     commands: dict[tuple[str, str], list[dict]] = field(default_factory=dict)
+    # The bot's name, description and short description per language code ("": the default),
+    # and every set call made, in order.
+    profile: dict[tuple[str, str], str] = field(default_factory=dict)
+    profile_sets: list[tuple[str, str]] = field(default_factory=list)
     chat_actions: list[tuple[int, str]] = field(default_factory=list)
     callback_answers: dict[str, dict | None] = field(default_factory=dict)
     inline_answers: dict[str, list[dict] | None] = field(default_factory=dict)
@@ -433,6 +444,37 @@ class FakeTelegram:
     async def api_getwebhookinfo(self, _params: dict, _files: dict) -> dict:
         url = self.webhook["url"] if self.webhook else ""
         return {"url": url, "has_custom_certificate": False, "pending_update_count": 0}
+
+    async def api_setmyname(self, params: dict, _files: dict) -> bool:
+        return self._set_profile("name", params, 64)
+
+    async def api_getmyname(self, params: dict, _files: dict) -> dict:
+        return {"name": self._get_profile("name", params)}
+
+    async def api_setmydescription(self, params: dict, _files: dict) -> bool:
+        return self._set_profile("description", params, 512)
+
+    async def api_getmydescription(self, params: dict, _files: dict) -> dict:
+        return {"description": self._get_profile("description", params)}
+
+    async def api_setmyshortdescription(self, params: dict, _files: dict) -> bool:
+        return self._set_profile("short_description", params, 120)
+
+    async def api_getmyshortdescription(self, params: dict, _files: dict) -> dict:
+        return {"short_description": self._get_profile("short_description", params)}
+
+    def _set_profile(self, field: str, params: dict, limit: int) -> bool:
+        """As Telegram checks it: a two-letter ISO 639-1 code or none, and the length."""
+        code = _language_code(params)
+        text = params.get(field) or ""
+        if len(text) > limit:
+            raise bad_request(f"{field.upper()}_INVALID")
+        self.profile[(field, code)] = text
+        self.profile_sets.append((field, code))
+        return True
+
+    def _get_profile(self, field: str, params: dict) -> str:
+        return self.profile.get((field, _language_code(params)), "")
 
     async def api_setmycommands(self, params: dict, _files: dict) -> bool:
         commands = params.get("commands") or []

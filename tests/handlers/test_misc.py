@@ -8,8 +8,11 @@ from sqlalchemy import create_engine
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
+from bot.service import Assistant
+from bot.settings import Settings
 from handlers.services import KEY
-from tests.handlers.conftest import Bot
+from tests.fakegram.server import FakeTelegram
+from tests.handlers.conftest import TOKEN, Bot, Clock, running_bot
 
 
 async def test_sticker_gets_a_friendly_hint(bot: Bot) -> None:
@@ -38,6 +41,36 @@ async def test_command_menu_is_published_for_every_language(bot: Bot) -> None:
     descriptions = {code: menus[("default", code)][1]["description"] for code in ("en", "ru")}
     assert descriptions["en"] == "upcoming workshops and sessions"
     assert descriptions["ru"] != descriptions["en"]
+
+
+async def test_before_start_telegram_shows_the_bot_in_each_language(
+    settings: Settings, assistant: Assistant, clock: Clock
+) -> None:
+    """The name, the "What can this bot do?" text of an empty chat and the short description,
+    per app language; set again only where Telegram holds another (setting a name is limited
+    to a few times a day)."""
+    server = FakeTelegram(TOKEN)
+    await server.start()
+    try:
+        async with running_bot(settings, assistant, clock, server):
+            profile = dict(server.profile)
+        codes = ("", "en", "ka", "uz", "el", "ru")
+        fields = ("name", "description", "short_description")
+        assert set(profile) == {(f, c) for f in fields for c in codes}
+        assert profile[("name", "en")] == "Reform programmes assistant"
+        assert profile[("name", "")] == profile[("name", "en")]  # the default language
+        assert "ტრენინგ" in profile[("description", "ka")]
+        assert "тренинг" in profile[("description", "ru")]
+        assert "εκπαιδεύσεις" in profile[("short_description", "el")].lower()
+        assert "trening" in profile[("short_description", "uz")]  # Uzbek in Latin letters
+        sets = len(server.profile_sets)
+        server.profile[("name", "ru")] = "Старое имя"  # changed elsewhere (in @BotFather)
+        async with running_bot(settings, assistant, clock, server):
+            pass
+        assert server.profile_sets[sets:] == [("name", "ru")]
+        assert server.profile[("name", "ru")] == "Помощник по программам реформ"
+    finally:
+        await server.stop()
 
 
 async def test_inline_query_offers_an_answer_to_share(bot: Bot) -> None:
