@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import get_timezone_name
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.i18n import LOCALES_DIR, locale_name, translations
+from bot.i18n import LOCALES_DIR, babel_locale, locale_name, translations
+from bot.i18n.formatting import format_when
+from bot.publish import ZONE_CHOICES
+from bot.records import Precision, When
 from bot.settings import PROJECT_ROOT
 from bot.text.detect import SUPPORTED
 
@@ -54,3 +60,22 @@ def test_catalog_has_no_messages_the_code_no_longer_uses() -> None:
 def test_translations_are_used_at_run_time() -> None:
     assert translations("el").gettext("Upcoming events") == "Επερχόμενες εκδηλώσεις"
     assert translations("uz-Latn").gettext("Trainings") == "Treninglar"
+
+
+@pytest.mark.parametrize("zone", ZONE_CHOICES)
+@pytest.mark.parametrize("lang", SUPPORTED)
+def test_an_event_time_names_its_zone_as_babel_does_on_that_day(lang: str, zone: str) -> None:
+    """In winter and in summer, every zone /newevent offers, in every reply language: the
+    zone's name for that date (no Russian "летнее время" in December, no "Unknown Region"),
+    and the day of the month as readers write it."""
+    tz = ZoneInfo(zone)
+    for month in (1, 7):
+        start = datetime(2027, month, 3, 10, 0, tzinfo=tz)
+        text = format_when(When(value=start, precision=Precision.MINUTE), None, lang, tz)
+        named = get_timezone_name(start, "long", locale=babel_locale(lang))
+        assert text.endswith(f", {named}")
+        assert "[" not in text and "Unknown" not in text
+        assert not re.search(r"(^|\D)03(\D|$)", text)  # the 3rd, not the 03rd
+    december = datetime(2027, 12, 3, 10, 0, tzinfo=ZoneInfo("Asia/Tbilisi"))
+    moment = When(value=december, precision=Precision.MINUTE)
+    assert "летнее" not in format_when(moment, None, "ru", december.tzinfo)

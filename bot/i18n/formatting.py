@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from babel import Locale
 from babel.dates import (
     format_date,
     format_interval,
     format_skeleton,
     format_time,
     format_timedelta,
-    get_timezone_location,
+    get_timezone_name,
 )
 from babel.lists import format_list
 from babel.numbers import format_decimal
@@ -30,17 +31,28 @@ def format_when(start: When, end: When | None, lang: str, tz: tzinfo) -> str:
         skeleton = _SKELETONS[start.precision]
         if end is None or end.precision is Precision.MINUTE or end.value <= start.value:
             if start.precision is Precision.DAY:
-                return format_date(value, "full", locale=locale)
+                return format_date(value, _full_date(locale), locale=locale)
             return format_skeleton(skeleton, value, locale=locale)
         until = end.value.astimezone(tz)
         return format_interval(value, until, _SKELETONS[end.precision], tzinfo=tz, locale=locale)
-    day = format_date(value, "full", locale=locale)
+    day = format_date(value, _full_date(locale), locale=locale)
     if end is not None and end.precision is Precision.MINUTE:
         hours = format_interval(value, end.value.astimezone(tz), "Hm", tzinfo=tz, locale=locale)
     else:
         hours = format_time(value, "short", tzinfo=tz, locale=locale)
-    zone = get_timezone_location(tz, locale=locale, return_city=False)
+    # The zone's name on that day ("Georgia Standard Time", "Грузия, стандартное время",
+    # "Χειμερινή ώρα Γεωργίας"): CLDR's location format ("{0} Time") comes out wrong in
+    # several locales (Russian "Грузия, летнее время" all year, Greek "Ώρα ([…])", UTC as an
+    # "Unknown Region", Uzbek Cyrillic with Latin city names).
+    zone = get_timezone_name(value, "long", locale=locale)
     return f"{day}, {hours}, {zone}"
+
+
+def _full_date(locale: Locale) -> str:
+    """The locale's full date pattern with the day of the month unpadded: Georgian and Uzbek
+    Cyrillic write "dd" there ("ხუთშაბათი, 03 დეკემბერი"), where readers write the 3rd as 3
+    (their long format does)."""
+    return locale.date_formats["full"].pattern.replace("dd", "d")
 
 
 def format_day(value: datetime, lang: str) -> str:

@@ -105,7 +105,7 @@ async def test_staff_publish_an_event_that_everyone_then_finds(newsroom: Bot) ->
     preview = await say(staff, "https://example.org/register?event=1")
     assert preview.text.startswith("This is how the event will be shown:")
     assert TITLE in preview.text and "&lt;e-government&gt;" in preview.html
-    assert "Monday, March 1, 2027, 10:00 – 13:30, Georgia Time" in flat(preview)
+    assert "Monday, March 1, 2027, 10:00 – 13:30, Georgia Standard Time" in flat(preview)
     assert "Where: Rustavi City Hall, 2 Kostava St" in preview.text
     assert "Registration: https://example.org/register?event=1" in preview.text
     assert preview.text.endswith("Publish it?")
@@ -159,8 +159,17 @@ async def test_an_online_event_shows_its_link(newsroom: Bot) -> None:
     reader = newsroom.user("en")
     listing = await say(reader, "/events")
     card = await tap(reader, listing, "Open data webinar")
-    assert "Monday, March 1, 2027, 3:00 PM, Georgia Time" in flat(card)
+    assert "Monday, March 1, 2027, 3:00 PM, Georgia Standard Time" in flat(card)
     assert "Where: online, https://meet.example.org/open-data" in card.text
+    # The zone as each reader's locale names it on that day (Georgia keeps no summer time).
+    for code, when in (
+        ("ru", "понедельник, 1 марта 2027 г., 15:00, Грузия, стандартное время"),
+        ("el", "Δευτέρα 1 Μαρτίου 2027, 3:00 μ.μ., Χειμερινή ώρα Γεωργίας"),
+        ("ka", "ორშაბათი, 1 მარტი, 2027, 15:00, საქართველოს სტანდარტული დრო"),
+    ):
+        reader = newsroom.user(code)
+        card = await tap(reader, await say(reader, "/events"), "Open data webinar")
+        assert when in flat(card)
 
 
 async def test_bad_answers_are_explained_and_asked_again(newsroom: Bot) -> None:
