@@ -22,7 +22,7 @@ from typing import Protocol
 from bot.broadcast.notices import plan_notices
 from bot.broadcast.outbox import Job, Outbox, Outcome, Retry
 from bot.broadcast.pacing import Pacer
-from bot.broadcast.report import progress_text
+from bot.broadcast.report import progress_text, report_heading
 from bot.broadcast.schedule import SharedSchedule
 from bot.catalog import find_record
 from bot.knowledge import KnowledgeBase
@@ -225,18 +225,21 @@ class Dispatcher:
         self._reported_at = time.monotonic()
         await asyncio.to_thread(self.outbox.finish, self.clock())
         for summary in await asyncio.to_thread(self.outbox.unreported):
-            # The progress message's last state, then the report as a message that notifies;
-            # marked only once shown, so a crash in between repeats it rather than drops it.
+            # The progress message becomes the report; an edit notifies nobody, so a line
+            # saying it is done follows (the whole report when there was nothing to edit).
+            # Marked only once shown, so a crash in between repeats it rather than drops it.
             # One sender takes each report, so replicas do not all send it.
             if not await asyncio.to_thread(
                 self.outbox.take_report, summary.id, _wall(), self.lease
             ):
                 continue
-            text = progress_text(summary, summary.author_lang or self.settings.default_lang)
+            lang = summary.author_lang or self.settings.default_lang
+            text = progress_text(summary, lang)
             chat, shown = summary.progress_chat_id, summary.progress_message_id
-            if shown:
-                await self.transport.show(chat, shown, text)
-            await self.transport.show(chat, None, text)
+            edited = shown is not None and await self.transport.show(chat, shown, text) == shown
+            await self.transport.show(
+                chat, None, report_heading(summary, lang) if edited else text
+            )
             await asyncio.to_thread(self.outbox.mark_reported, summary.id)
             self._shown.pop(summary.id, None)
         every = self.settings.broadcast_progress_seconds

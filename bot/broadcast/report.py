@@ -7,6 +7,18 @@ from bot.i18n import translations
 from bot.i18n.formatting import format_number
 
 
+def report_heading(summary: Summary, lang: str) -> str:
+    """The report's first line: how the announcement stands."""
+    _ = translations(lang).gettext
+    if summary.status == "done":
+        heading = _("✅ Announcement #{id} is delivered.")
+    elif summary.status == "cancelled":
+        heading = _("Announcement #{id} was cancelled.")
+    else:
+        heading = _("📣 Sending announcement #{id}…")
+    return heading.format(id=summary.id)
+
+
 def progress_text(summary: Summary, lang: str) -> str:
     """Counts while sending; the final report once the announcement is done or cancelled."""
     _ = translations(lang).gettext
@@ -15,14 +27,8 @@ def progress_text(summary: Summary, lang: str) -> str:
     def n(value: int) -> str:
         return format_number(value, lang)
 
-    if summary.status == "done":
-        heading = _("✅ Announcement #{id} is delivered.")
-    elif summary.status == "cancelled":
-        heading = _("Announcement #{id} was cancelled.")
-    else:
-        heading = _("📣 Sending announcement #{id}…")
     lines = [
-        heading.format(id=summary.id),
+        report_heading(summary, lang),
         "",
         _("Sent: {count}").format(count=n(progress.counts["sent"])),
         _("Failed: {count}").format(count=n(progress.counts["failed"])),

@@ -78,9 +78,13 @@ async def test_a_thousand_subscribers_each_get_one_copy_in_their_language(
 
     server = newsroom.server
     await server.wait_for(lambda: len({m.chat_id for m in server.sent} & set(ids)) == 1000, 60)
-    report = await server.wait_for(
-        lambda: [m for m in server.messages_to(STAFF_ID) if "is delivered" in m.text], 30
+    # The progress message is edited into the report; one line then notifies the writer.
+    notice = await server.wait_for(
+        lambda: [m for m in server.messages_to(STAFF_ID) if m.text.endswith("is delivered.")], 30
     )
+    assert len(notice) == 1
+    report = [m for m in server.messages_to(STAFF_ID) if "Sent: 1,000" in m.text]
+    assert len(report) == 1 and report[0].message_id < notice[0].message_id
     per_chat = Counter(m.chat_id for m in server.sent if m.chat_id in set(ids))
     assert set(per_chat.values()) == {1}
     expected = {"en": TEXTS["en"], "ka": TEXTS["ka"], "ru": TEXTS["ru"], "uz": TEXTS["en"]}
@@ -88,7 +92,9 @@ async def test_a_thousand_subscribers_each_get_one_copy_in_their_language(
     for message in server.sent:
         if message.chat_id in per_chat:
             assert message.text == expected[codes[message.chat_id - 600_000]]
-    assert "Sent: 1,000" in report[-1].text and "Blocked the bot: 0" in report[-1].text
+    assert (
+        report[0].text.startswith("✅ Announcement #") and "Blocked the bot: 0" in report[0].text
+    )
 
 
 async def test_audience_by_topic_and_language(newsroom: Bot) -> None:

@@ -198,7 +198,7 @@ async def test_three_replicas_split_a_broadcast_and_each_subscriber_gets_one_cop
         await staff.press(summary, "Send now")
         assert "is on its way" in (await staff.reply()).text
         await server.wait_for(lambda: len({m.chat_id for m in server.sent} & set(ids)) == 3000, 90)
-        await server.wait_for(lambda: reports(server), 30)
+        await server.wait_for(lambda: [m for m in reports(server) if m.edits == 0], 30)
         await asyncio.sleep(2)  # time for a second report to show, were there one
         # The dialogue's steps went to every replica in turn, and it still came out whole.
         assert set(balancer.routed) == {0, 1, 2}
@@ -213,10 +213,12 @@ async def test_three_replicas_split_a_broadcast_and_each_subscriber_gets_one_cop
     by_process = senders(assistant.sessions, ids)
     assert set(by_process) == pids, f"not every replica sent: {by_process}"
     assert sum(by_process.values()) == 3000
-    # One final report, not one per replica (the other message with it is the progress
-    # message, edited to its last state).
-    [report] = [m for m in reports(server) if m.edits == 0]
+    # One final report, not one per replica: the progress message, edited into it, and one
+    # line that notifies.
+    [report] = [m for m in reports(server) if m.edits > 0]
     assert "Sent: 3,000" in report.text
+    [notice] = [m for m in reports(server) if m.edits == 0]
+    assert notice.text == "✅ Announcement #1 is delivered."
 
 
 async def test_a_newevent_dialogue_begun_on_one_replica_goes_on_on_another(
