@@ -304,7 +304,7 @@ def conversation(dialogues: Dialogues) -> SharedConversation:
         "announce",
         DRAFT,
         dialogues,
-        entry_points=[CommandHandler("announce", start)],
+        entry_points=[CommandHandler("announce", start, new & filters.ChatType.PRIVATE)],
         states={
             CHOOSE_LANG: [on("lang:", choose_language)],
             TEXT: [

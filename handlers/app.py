@@ -51,7 +51,7 @@ from handlers import (
     start,
     subscribe,
 )
-from handlers.commands import publish_command_menus
+from handlers.commands import publish_command_menus, show_staff_menu
 from handlers.conversation import Dialogues
 from handlers.delivery import TelegramTransport
 from handlers.errors import on_error
@@ -113,9 +113,10 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(CommandHandler("forget", privacy.forget, private))
     add(CallbackQueryHandler(privacy.confirm, pattern=rf"^{privacy.PREFIX}(yes|no)$"))
     add(CommandHandler("myid", staff.my_id))
-    add(CommandHandler("staff", staff.list_staff))
-    add(CommandHandler("addstaff", staff.add_staff))
-    add(CommandHandler("removestaff", staff.remove_staff))
+    add(CommandHandler("staff", staff.list_staff, private))
+    add(CommandHandler("addstaff", staff.add_staff, private))
+    add(CommandHandler("removestaff", staff.remove_staff, private))
+    add(CommandHandler(help.PRIVATE_ONLY, help.in_private_only, filters.ChatType.GROUPS))
     add(CommandHandler("cancel", announce.nothing_to_cancel))
     add(CallbackQueryHandler(subscribe.toggle, pattern=r"^sub:"))
     add(ChatMemberHandler(subscribe.membership, ChatMemberHandler.MY_CHAT_MEMBER))
@@ -158,6 +159,9 @@ def build_application(
         await asyncio.to_thread(dialogues.store.forget_expired, datetime.now(UTC))
         await publish_command_menus(application, settings.default_lang)
         await publish_profile(application, settings.default_lang)
+        for member in await asyncio.to_thread(services.staff.members):
+            person = await asyncio.to_thread(services.users.get, member.user_id)
+            await show_staff_menu(application.bot, person, member.user_id, settings.default_lang)
         # The outbox loop runs beside the update handlers for the life of the bot; it
         # resumes whatever a previous run left pending. Deployments that give delivery to
         # `reformbot worker` switch it off here.
@@ -181,7 +185,7 @@ def build_application(
     dispatcher = Dispatcher(
         assistant, TelegramTransport(application.bot), settings=settings, clock=clock
     )
-    application.bot_data[KEY] = Services(
+    application.bot_data[KEY] = services = Services(
         settings,
         assistant,
         UserStore(assistant.sessions, settings.questions_kept),

@@ -69,3 +69,20 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     _ = translations(await user_lang(update, context)).gettext
     text = _("I don't know that command. Send /help to see what I can do.")
     await send_html(context, update.effective_chat.id, escape(text))
+
+
+# Commands that belong to a person's private chat with the bot: subscriptions and personal
+# data are someone's own, and staff work is not done in front of a group.
+PRIVATE_ONLY = (
+    "subscribe", "unsubscribe", "mydata", "forget", "announce", "newevent", "staff",
+    "addstaff", "removestaff",
+)  # fmt: skip
+
+
+async def in_private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Such a command sent in a group: say where it works, with a link to that chat."""
+    _ = translations(await user_lang(update, context)).gettext
+    text = _("This works in a private chat with me: {link}").format(
+        link=f"https://t.me/{context.bot.username}"
+    )
+    await send_html(context, update.effective_chat.id, escape(text))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Update
@@ -10,6 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import translations
 from bot.text.detect import SUPPORTED
+from handlers.commands import show_staff_menu
 from handlers.render import language_keyboard, menu_keyboard
 from handlers.send import patiently, send_html
 from handlers.services import remember_user, services, user_lang
@@ -33,8 +35,13 @@ async def choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if tag not in SUPPORTED:
         await patiently(query.answer)
         return
-    await remember_user(update, context)  # the choice needs a stored user to belong to
-    await asyncio.to_thread(services(context).users.choose_language, update.effective_user.id, tag)
+    person = await remember_user(update, context)  # the choice needs a stored user
+    svc = services(context)
+    user_id = update.effective_user.id
+    await asyncio.to_thread(svc.users.choose_language, user_id, tag)
+    if await asyncio.to_thread(svc.staff.is_staff, user_id):  # their menu follows
+        chosen = dataclasses.replace(person, lang=tag) if person else None
+        await show_staff_menu(context.bot, chosen, user_id, tag)
     _ = translations(tag).gettext
     await patiently(query.answer)
     await send_html(

@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import translations
 from bot.staff import Role
+from handlers.commands import hide_staff_menu, show_staff_menu
 from handlers.roles import allowed
 from handlers.send import send_html
 from handlers.services import services, user_lang
@@ -72,6 +73,8 @@ async def add_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     done = _("{id} is now an admin.") if admin else _("{id} is now programme staff.")
     await send_html(context, chat, escape(done.format(id=target)))
+    person = await asyncio.to_thread(svc.users.get, target)
+    await show_staff_menu(context.bot, person, target, svc.settings.default_lang)
 
 
 async def remove_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -87,6 +90,7 @@ async def remove_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         text = _("{id} is an admin in the settings (REFORMBOT_ADMINS); remove them there.")
     elif await asyncio.to_thread(svc.staff.remove, target):
         text = _("{id} is no longer staff.")
+        await hide_staff_menu(context.bot, target)
     else:
         text = _("{id} is not staff.")
     await send_html(context, chat, escape(text.format(id=target)))

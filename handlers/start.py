@@ -17,6 +17,7 @@ from bot.catalog import Listing
 from bot.i18n import translations
 from bot.text.detect import SUPPORTED
 from handlers.browse import show_card, show_listing
+from handlers.commands import show_staff_menu
 from handlers.render import welcome_keyboard
 from handlers.send import send_html
 from handlers.services import services, user_lang
@@ -43,6 +44,13 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
             lang = chosen
     await send_welcome(context, chat_id, lang, update.effective_user.first_name)
+    svc = services(context)
+    user_id = update.effective_user.id
+    if update.effective_chat.type == "private" and await asyncio.to_thread(
+        svc.staff.is_staff, user_id
+    ):  # a chat to scope it to exists once they wrote: an admin named in the settings
+        person = await asyncio.to_thread(svc.users.get, user_id)
+        await show_staff_menu(context.bot, person, user_id, svc.settings.default_lang)
 
 
 async def send_welcome(

@@ -47,6 +47,14 @@ class TelegramUser:
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         await self.server.push_update({"message": self._message(**content)})
 
+    async def send_in_group(self, group: dict, text: str) -> None:
+        """Send ``text`` in a group chat (``server.group_chat``), as this user."""
+        message = {**self._message(text=text), "chat": group}
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        await self.server.push_update({"message": message})
+
     async def send_sticker(self) -> None:
         sticker = {
             "file_id": "CAACAgIAAxkBAAI",

@@ -196,6 +196,11 @@ class FakeTelegram:
         self.chats[user_id] = chat
         return chat
 
+    def group_chat(self, chat_id: int, title: str) -> dict:
+        chat = {"id": chat_id, "type": "group", "title": title}
+        self.chats[chat_id] = chat
+        return chat
+
     def next_message_id(self) -> int:
         return next(self._message_ids)
 
@@ -486,14 +491,22 @@ class FakeTelegram:
                 raise bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(description) <= 256:
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-        scope = (params.get("scope") or {"type": "default"})["type"]
-        self.commands[(scope, params.get("language_code") or "")] = commands
+        self.commands[(self._scope(params), params.get("language_code") or "")] = commands
         return True
 
     async def api_deletemycommands(self, params: dict, _files: dict) -> bool:
-        scope = (params.get("scope") or {"type": "default"})["type"]
-        self.commands.pop((scope, params.get("language_code") or ""), None)
+        self.commands.pop((self._scope(params), params.get("language_code") or ""), None)
         return True
+
+    def _scope(self, params: dict) -> str:
+        """A menu's scope: its type, and for one chat "chat:<id>" (a chat the bot knows)."""
+        scope = params.get("scope") or {"type": "default"}
+        if scope["type"] != "chat":
+            return scope["type"]
+        chat_id = scope.get("chat_id")
+        if not isinstance(chat_id, int) or chat_id not in self.chats:
+            raise bad_request("chat not found")
+        return f"chat:{chat_id}"
 
     async def api_sendchataction(self, params: dict, _files: dict) -> bool:
         chat_id = self._chat(params)

@@ -303,3 +303,43 @@ async def test_questions_sent_right_after_a_refused_announce_are_all_answered(
     replies = await citizen.replies(4)
     assert sum(r.text == "Only programme staff can do that." for r in replies) == 1
     assert sum(r.text != "Only programme staff can do that." for r in replies) == 3
+
+
+async def test_staff_see_their_commands_in_a_menu_of_their_own(newsroom: Bot) -> None:
+    """Scoped to the private chat of each member, in their language, from their first /start
+    (an admin named in the settings) or their appointment, and gone when they leave."""
+    admin = TelegramUser(newsroom.server, STAFF_ID, "Tamar", "ru")
+    await admin.send("/start")
+    await admin.reply()
+    menus = newsroom.server.commands
+    own = await newsroom.server.wait_for(lambda: menus.get((f"chat:{STAFF_ID}", "")), 10)
+    assert [c["command"] for c in own][-4:] == ["announce", "newevent", "cancel", "staff"]
+    assert own[-4]["description"] == "отправить объявление подписчикам"
+    assert "announce" not in [c["command"] for c in menus[("default", "ru")]]
+
+    colleague = newsroom.user("ka")
+    await colleague.send("/start")
+    await colleague.reply()
+    await admin.send(f"/addstaff {colleague.id}")
+    await admin.reply()
+    theirs = await newsroom.server.wait_for(lambda: menus.get((f"chat:{colleague.id}", "")), 10)
+    assert theirs[-4]["description"] == "განცხადების გაგზავნა გამომწერებისთვის"
+    await admin.send(f"/removestaff {colleague.id}")
+    await admin.reply()
+    assert (f"chat:{colleague.id}", "") not in menus
+
+
+async def test_private_commands_in_a_group_point_to_the_private_chat(newsroom: Bot) -> None:
+    group = newsroom.server.group_chat(-100_777, "Reform team")
+    admin = TelegramUser(newsroom.server, STAFF_ID, "Tamar", "en")
+    server = newsroom.server
+    for command in ("/announce", "/subscribe@reformbot_test_bot"):
+        before = len(server.messages_to(group["id"]))
+        await admin.send_in_group(group, command)
+        replies = await server.wait_for(
+            lambda n=before: server.messages_to(group["id"])[n:] or None, 10
+        )
+        assert [r.text for r in replies] == [
+            "This works in a private chat with me: https://t.me/reformbot_test_bot"
+        ]
+    assert newsroom.server.messages_to(STAFF_ID) == []  # no dialogue began anywhere
