@@ -52,12 +52,14 @@ def _times(start: When, end: When | None) -> list[str]:
 
 
 def event_ics(record: ProjectRecord, lang: str, now: datetime) -> bytes:
-    """One VEVENT with the record's name, summary, place and registration link in ``lang``."""
+    """One VEVENT with the record's name, summary, place (for an online event, the link to
+    join) and links in ``lang``."""
     if record.start is None or record.start.precision in (Precision.YEAR, Precision.MONTH):
         raise ValueError(f"{record.id} has no day to put in a calendar")
     description = record.summary[lang]
-    if record.registration:
-        description += f"\n{record.registration}"
+    for link in (record.link, record.registration):
+        if link:
+            description += f"\n{link}"
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -71,9 +73,12 @@ def event_ics(record: ProjectRecord, lang: str, now: datetime) -> bytes:
         f"SUMMARY:{_escape(record.name[lang])}",
         f"DESCRIPTION:{_escape(description)}",
     ]
-    if record.place and not record.online:
+    # An online event's place is where one joins it: calendar apps open a link given there.
+    if record.online and record.link:
+        lines.append(f"LOCATION:{_escape(record.link)}")
+    elif record.place:
         lines.append(f"LOCATION:{_escape(record.place[lang])}")
-    if record.registration:
-        lines.append(f"URL:{record.registration}")
+    if record.link or record.registration:
+        lines.append(f"URL:{record.link or record.registration}")
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return ("\r\n".join(part for line in lines for part in _fold(line)) + "\r\n").encode()

@@ -54,8 +54,11 @@ def staff_menu(lang: str) -> list[BotCommand]:
 async def show_staff_menu(bot: Bot, person: Person | None, user_id: int, default: str) -> None:
     """The staff menu in the member's private chat (whose id is theirs), in their language.
     Telegram keeps one menu per chat scope, whatever the app language, so the one set is the
-    language they chose, else their app's."""
-    lang = reply_lang(person and person.lang, person and person.language_code, default)
+    language they chose, else their app's. Someone who never wrote to the bot has no chat
+    with it yet: their menu is set at their first /start."""
+    if person is None:
+        return
+    lang = reply_lang(person.lang, person.language_code, default)
     scope = BotCommandScopeChat(user_id)
     try:
         await patiently(lambda: bot.set_my_commands(staff_menu(lang), scope=scope))

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 from telegram.warnings import PTBDeprecationWarning
 
@@ -67,6 +67,10 @@ async def patiently(call: Callable[[], Awaitable[T]], *, repeatable: bool = True
             if attempt == ATTEMPTS or not repeatable:
                 raise
             await asyncio.sleep(BACKOFF * 2 ** (attempt - 1))
+        except (
+            BadRequest
+        ):  # refused as asked (PTB counts it a NetworkError): asking again won't do
+            raise
         except NetworkError as exc:  # 5xx, or no connection: the call did not take effect
             if attempt == ATTEMPTS:
                 raise

@@ -48,3 +48,16 @@ def test_day_event_is_an_all_day_entry() -> None:
 def test_a_month_is_not_a_calendar_entry() -> None:
     with pytest.raises(ValueError, match="no day"):
         event_ics(_record(start="2027-03"), "en", NOW)
+
+
+def test_an_online_event_is_located_at_its_link() -> None:
+    record = _record(
+        start="2027-03-12T10:00:00+04:00",
+        online=True,
+        link="https://meet.example.org/open-data",
+        registration="https://example.org/register",
+    )
+    unfolded = event_ics(record, "en", NOW).decode().replace("\r\n ", "")
+    assert "LOCATION:https://meet.example.org/open-data" in unfolded
+    assert "URL:https://meet.example.org/open-data" in unfolded
+    assert "https://example.org/register" in unfolded  # in the description

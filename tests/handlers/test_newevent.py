@@ -161,6 +161,10 @@ async def test_an_online_event_shows_its_link(newsroom: Bot) -> None:
     card = await tap(reader, listing, "Open data webinar")
     assert "Monday, March 1, 2027, 3:00 PM, Georgia Standard Time" in flat(card)
     assert "Where: online, https://meet.example.org/open-data" in card.text
+    await reader.press(card, "📆")
+    ics = (await reader.reply()).document["content"].decode().replace("\r\n ", "")
+    assert "LOCATION:https://meet.example.org/open-data" in ics
+    assert "URL:https://meet.example.org/open-data" in ics
     # The zone as each reader's locale names it on that day (Georgia keeps no summer time).
     for code, when in (
         ("ru", "понедельник, 1 марта 2027 г., 15:00, Грузия, стандартное время"),
