@@ -17,7 +17,6 @@ from bot.records import Precision, ProjectRecord
 
 Listing = Literal["events", "trainings", "partners"]
 PAGE_SIZE = 5
-RECENT_WHEN_NONE_UPCOMING = 5
 
 
 @dataclass(frozen=True)
@@ -59,9 +58,10 @@ def upcoming_events(kb: KnowledgeBase, now: datetime) -> list[ProjectRecord]:
     return sorted(events, key=lambda r: r.start.value)
 
 
-def recent_events(kb: KnowledgeBase, now: datetime, count: int) -> list[ProjectRecord]:
+def past_events(kb: KnowledgeBase, now: datetime) -> list[ProjectRecord]:
+    """Events that are over, the most recent first."""
     past = [r for r in kb.records if r.kind == "event" and r.start and _is_over(r, now)]
-    return sorted(past, key=lambda r: r.start.value, reverse=True)[:count]
+    return sorted(past, key=lambda r: r.start.value, reverse=True)
 
 
 def _newest_first(records: list[ProjectRecord]) -> list[ProjectRecord]:
@@ -78,9 +78,15 @@ def listing(
         upcoming = upcoming_events(kb, now)
         if upcoming:
             return upcoming, True
-        return recent_events(kb, now, RECENT_WHEN_NONE_UPCOMING), False
-    if what == "trainings":
-        trainings = [r for r in kb.records if r.kind == "event" and r.type == "training"]
+        return past_events(kb, now), False  # paged like any listing
+    if what == "trainings":  # held so far: one still to come is listed under events
+        trainings = [
+            r
+            for r in kb.records
+            if r.kind == "event"
+            and r.type == "training"
+            and not (r.start and not _is_over(r, now))
+        ]
         return _newest_first(trainings), False
     partners = [r for r in kb.records if r.kind == "partner"]
     return sorted(partners, key=lambda r: r.name[lang].casefold()), False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.catalog import upcoming_events
+from bot.catalog import listing, upcoming_events
 from bot.service import Assistant
 
 
@@ -24,3 +24,12 @@ def test_a_period_known_to_the_month_lasts_until_that_month_ends(assistant: Assi
     june, july = ids.values()
     assert "gr-opsi-innovation-workshops-2021" in june
     assert "gr-opsi-innovation-workshops-2021" not in july
+
+
+def test_trainings_held_so_far_leave_out_one_still_to_come(assistant: Assistant) -> None:
+    kb = assistant.knowledge()
+    before, after = datetime(2012, 6, 1, tzinfo=UTC), datetime(2014, 1, 1, tzinfo=UTC)
+    training = "nato-pdp-hr-trainings-2013"
+    assert training not in [r.id for r in listing(kb, "trainings", before, "en")[0]]
+    assert training in [r.id for r in upcoming_events(kb, before)]  # under /events instead
+    assert training in [r.id for r in listing(kb, "trainings", after, "en")[0]]

@@ -128,6 +128,10 @@ async def test_nothing_upcoming_shows_the_most_recent_events(bot: Bot) -> None:
     assert "📆" not in str(card.buttons)  # nor is it worth a calendar entry
     query = await user.press_data(card, "remind:gr-innovation-workshop-2021-07-27")  # old card
     assert (await user.callback_answer(query))["text"] == "This event has already taken place."
+    await user.press_data(listing, "list:events:1")  # all of them, a page at a time
+    older = await user.edited(listing)
+    assert older.buttons[0]["callback_data"] not in (first["callback_data"], "list:events:0")
+    assert any(b["callback_data"] == "list:events:0" for b in older.buttons)  # ◀ back
 
 
 async def test_partners_list_and_card(bot: Bot) -> None:
