@@ -90,6 +90,9 @@ class Dispatcher:
         self._inflight: set[asyncio.Task] = set()
         self._task: asyncio.Task | None = None
         self._reported_at = float("-inf")
+        # Rounds run so far: two more, and whatever was due has been sent (what a caller
+        # waits for before it can say that nothing more is coming).
+        self.rounds = 0
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -106,6 +109,7 @@ class Dispatcher:
                 await self.round()
             except Exception:
                 log.exception("broadcast round failed; retrying")
+            self.rounds += 1
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), self.poll_seconds)
         if self._inflight:

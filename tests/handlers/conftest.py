@@ -22,6 +22,7 @@ from bot.service import Assistant
 from bot.settings import Settings
 from bot.users import utc
 from handlers.app import build_application
+from handlers.services import KEY
 from tests.fakegram.client import TelegramUser
 from tests.fakegram.server import FakeTelegram
 
@@ -96,6 +97,14 @@ async def eventually(predicate: Callable[[], object], timeout: float = 10.0) -> 
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"not true within {timeout} s")
         await asyncio.sleep(0.05)
+
+
+async def delivery_rounds(bot: Bot, count: int = 3, timeout: float = 30.0) -> None:
+    """Wait until the delivery loop has run ``count`` more rounds, so that whatever was due
+    has gone out: a test then checks that nothing more came, rather than sleeping."""
+    dispatcher = bot.application.bot_data[KEY].dispatcher
+    target = dispatcher.rounds + count
+    await eventually(lambda: dispatcher.rounds >= target, timeout)
 
 
 @pytest.fixture

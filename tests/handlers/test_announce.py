@@ -3,7 +3,6 @@ broadcast to a thousand subscribers, each getting exactly one copy in their lang
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -15,7 +14,7 @@ from bot.models import User
 from bot.service import Assistant
 from bot.settings import Settings
 from tests.fakegram.client import TelegramUser
-from tests.handlers.conftest import Bot, Clock, running_bot, store_subscribers
+from tests.handlers.conftest import Bot, Clock, delivery_rounds, running_bot, store_subscribers
 
 STAFF_ID = 4_200_001
 TEXTS = {
@@ -215,7 +214,7 @@ async def test_staff_removed_during_announce_cannot_send_it(newsroom: Bot) -> No
     assert (await colleague.callback_answer(query))["text"] == "Only programme staff can do that."
     await colleague.send("Is anything on next week?")
     assert "is on its way" not in (await colleague.reply()).text  # a question, not a step
-    await asyncio.sleep(0.5)
+    await delivery_rounds(newsroom)
     assert not any(m.chat_id in ids for m in newsroom.server.sent)
 
 

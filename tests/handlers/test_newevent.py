@@ -3,7 +3,6 @@ reader's locale and announced to subscribers; bad answers are explained and aske
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -19,13 +18,12 @@ from handlers.services import KEY, Services
 from tests.conftest import KNOWLEDGE, MakeSettings
 from tests.fakegram.client import TelegramUser
 from tests.fakegram.server import SentMessage
-from tests.handlers.conftest import Bot, Clock, running_bot
+from tests.handlers.conftest import Bot, Clock, delivery_rounds, running_bot
 
 STAFF_ID = 990_001
 NOW = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
 TITLE = "Digital services & <e-government> workshop"
 NOTICE_WAIT = 10.0  # the dispatcher looks every half second; this is a generous bound
-QUIET = 2.0  # after the notice: long enough for a duplicate to have arrived
 
 
 @pytest.fixture
@@ -280,7 +278,7 @@ async def test_subscribers_are_told_once(newsroom: Bot) -> None:
     assert notice.text.startswith("🆕 New on the programme: Service design clinic")
     assert "Friday, March 5, 2027, 11:00 AM" in flat(notice)
     assert "Kutaisi Public Service Hall" in notice.text
-    await asyncio.sleep(QUIET)
+    await delivery_rounds(newsroom)  # time for a duplicate to have come, were there one
     assert follower.unread() == []
     assert staff.unread() == []  # the author does not follow events
 

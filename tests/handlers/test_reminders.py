@@ -4,7 +4,6 @@ a newly published event to its topic's subscribers."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from bot.service import Assistant
 from bot.settings import Settings
 from bot.text.detect import SUPPORTED
 from tests.fakegram.client import TelegramUser
-from tests.handlers.conftest import Bot, Clock, eventually, running_bot
+from tests.handlers.conftest import Bot, Clock, delivery_rounds, eventually, running_bot
 
 START = datetime(2027, 3, 10, 6, 0, tzinfo=UTC)  # 10:00 in Tbilisi
 
@@ -46,10 +45,9 @@ def workshop_settings(knowledge_copy: Path, tmp_path: Path, settings: Settings) 
     )
 
 
-async def quiet_for(bot: Bot, user: TelegramUser, seconds: float = 2.0) -> None:
-    """Let the dispatcher run a few rounds (it polls every half second), then check the user
-    got nothing new."""
-    await asyncio.sleep(seconds)
+async def quiet_for(bot: Bot, user: TelegramUser) -> None:
+    """Let the dispatcher run a few rounds, then check the user got nothing new."""
+    await delivery_rounds(bot)
     assert user.unread() == []
 
 
@@ -67,10 +65,10 @@ async def test_reminders_fire_on_time_once_even_across_restarts(
         query = await user.press(card, "Remind me")
         answer = await user.callback_answer(query)
         assert answer["text"] == "Done: I will remind you 1 day and 1 hour before it starts."
-        await quiet_for(bot, user, 1.0)
+        await quiet_for(bot, user)
 
         clock.now = datetime(2027, 3, 9, 5, 59, tzinfo=UTC)  # a minute early
-        await quiet_for(bot, user, 1.0)
+        await quiet_for(bot, user)
         clock.now = datetime(2027, 3, 9, 6, 0, 5, tzinfo=UTC)
         reminder = await user.reply()
         assert reminder.text.startswith("⏰ Reminder: Budget workshop (en) is coming up.")
@@ -148,4 +146,4 @@ async def test_opted_in_subscribers_get_reminders_and_new_event_notices(
         reminder = await follower.reply()
         assert "Budget workshop (ka)" in reminder.text and reminder.text.startswith("⏰")
         await quiet_for(bot, topic_only)  # subscribed, but did not opt into reminders
-        await quiet_for(bot, follower, 0.5)
+        await quiet_for(bot, follower)
