@@ -123,8 +123,13 @@ def _date(value: object, line: int | None) -> date | None:
 
 
 def read_txt(path: Path, rel: str) -> ArticleData:
-    """First non-empty line is the title when it looks like one; otherwise one is derived."""
-    text = _text(path.read_text(encoding="utf-8-sig"), "text", None) or ""
+    """First non-empty line is the title when it looks like one; otherwise one is derived.
+    Plain text may open with the front matter of Markdown (a title for a text whose first
+    line is a sentence, a date, a source), read as Markdown's is."""
+    raw = path.read_text(encoding="utf-8-sig")
+    if _FRONT_MATTER.match(raw):
+        return read_markdown(path, rel)
+    text = _text(raw, "text", None) or ""
     if not text:
         raise ArticleProblem(1, "the file is empty")
     first, _, rest = text.partition("\n")
