@@ -9,26 +9,37 @@ from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.i18n import TELEGRAM_CODES, from_language_code, translations
+from bot.i18n import N_, TELEGRAM_CODES, from_language_code, translations
 from bot.users import Person, reply_lang
 from handlers.send import patiently
 
 log = logging.getLogger(__name__)
 
 
-def command_menu(lang: str) -> list[BotCommand]:
+# (command, what it does): everyone's menu, and what staff see besides.
+COMMANDS = (
+    ("start", N_("welcome and main menu")),
+    ("events", N_("upcoming workshops and sessions")),
+    ("trainings", N_("trainings held so far")),
+    ("partners", N_("partner organisations")),
+    ("subscribe", N_("announcements and reminders to receive")),
+    ("unsubscribe", N_("stop all announcements")),
+    ("language", N_("change the language I answer in")),
+    ("mydata", N_("what I keep about you")),
+    ("help", N_("what I can do")),
+)
+STAFF_COMMANDS = (
+    ("announce", N_("send an announcement to subscribers")),
+    ("newevent", N_("publish an event")),
+    ("cancel", N_("stop what you are writing")),
+    ("staff", N_("programme staff (admins)")),
+)
+
+
+def command_menu(lang: str, *, staff: bool = False) -> list[BotCommand]:
     _ = translations(lang).gettext
-    return [
-        BotCommand("start", _("welcome and main menu")),
-        BotCommand("events", _("upcoming workshops and sessions")),
-        BotCommand("trainings", _("trainings held so far")),
-        BotCommand("partners", _("partner organisations")),
-        BotCommand("subscribe", _("announcements and reminders to receive")),
-        BotCommand("unsubscribe", _("stop all announcements")),
-        BotCommand("language", _("change the language I answer in")),
-        BotCommand("mydata", _("what I keep about you")),
-        BotCommand("help", _("what I can do")),
-    ]
+    commands = COMMANDS + STAFF_COMMANDS if staff else COMMANDS
+    return [BotCommand(command, _(description)) for command, description in commands]
 
 
 async def publish_command_menus(application: Application, default_lang: str) -> None:
@@ -38,17 +49,6 @@ async def publish_command_menus(application: Application, default_lang: str) -> 
     for code in TELEGRAM_CODES:
         menu = command_menu(from_language_code(code) or default_lang)
         await patiently(lambda m=menu, c=code: bot.set_my_commands(m, language_code=c))
-
-
-def staff_menu(lang: str) -> list[BotCommand]:
-    _ = translations(lang).gettext
-    return [
-        *command_menu(lang),
-        BotCommand("announce", _("send an announcement to subscribers")),
-        BotCommand("newevent", _("publish an event")),
-        BotCommand("cancel", _("stop what you are writing")),
-        BotCommand("staff", _("programme staff (admins)")),
-    ]
 
 
 async def show_staff_menu(bot: Bot, person: Person | None, user_id: int, default: str) -> None:
@@ -61,7 +61,7 @@ async def show_staff_menu(bot: Bot, person: Person | None, user_id: int, default
     lang = reply_lang(person.lang, person.language_code, default)
     scope = BotCommandScopeChat(user_id)
     try:
-        await patiently(lambda: bot.set_my_commands(staff_menu(lang), scope=scope))
+        await patiently(lambda: bot.set_my_commands(command_menu(lang, staff=True), scope=scope))
     except TelegramError as exc:  # never wrote to the bot: no chat to scope the menu to
         log.info("staff menu for %s not shown: %s", user_id, exc.message)
 
