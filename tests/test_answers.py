@@ -335,6 +335,25 @@ def test_what_time_quotes_the_hours_not_the_date(with_article: WithArticle) -> N
     assert "09:00 to 18:00" in to_plain_text(answer)
 
 
+def test_when_quotes_the_date_of_the_event_said_in_the_sentence_after_it(
+    with_article: WithArticle,
+) -> None:
+    """ "When" is answered by the event's own date even when the sentence giving it says only
+    "It takes place on ...", and another dated sentence (the registration deadline) shares
+    more words with the question."""
+    assistant = with_article(
+        "ethics-webinar.md",
+        "---\ntitle: The hub and the academy sign a memorandum\nlang: en\n---\n"
+        "The regional hub and the civil service academy signed a memorandum in Brussels. "
+        "Their first joint event will be an online webinar on ethics in the civil service. "
+        "It takes place on 16 February 2027 at 15:00. "
+        "Registration for the hub webinar is open until 9 February at https://example.org/hub.\n",
+    )
+    answer = assistant.ask("When will the hub hold its first joint online webinar?")
+    assert answer.answered and answer.sources[0].id == "ethics-webinar"
+    assert "16 February 2027" in to_plain_text(answer)
+
+
 def test_an_article_announcing_an_event_in_the_time_asked_answers_for_records(
     with_article: WithArticle,
 ) -> None:

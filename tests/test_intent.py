@@ -74,6 +74,9 @@ def test_question_words_typed_in_latin_letters_ask_what_they_ask(
         ("რა საათებში მუშაობს ფილიალი?", "ka", {"time", "date"}),
         ("Во сколько начинается семинар?", "ru", {"time", "date"}),
         ("When does the seminar start?", "en", {"date"}),
+        ("Until what time is the centre open?", "en", {"time", "date"}),
+        ("Markaz soat nechagacha ishlaydi?", "uz-Latn", {"time", "date"}),
+        ("До скольки работает центр?", "ru", {"time", "date"}),
     ],
 )
 def test_what_is_asked_for(question: str, lang: str, asks: set[str]) -> None:

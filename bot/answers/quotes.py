@@ -210,7 +210,11 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
             # The sentence that holds what was asked (the number of the thing counted, a date,
             # a link) leads, even when another shares more words with a question in another
             # language.
-            ranked = [first] + [s for s in ranked if s is not first]
+            # The next place goes to another sentence holding it as closely, where one shares
+            # the question's words: the asked date is often in the sentence after the one
+            # naming the event ("The seminar is on ... . It takes place on 16 February").
+            holding = [s for s in ranked if s is not first and s[0] > 0 and s[1] in tops]
+            ranked = [first, *holding] + [s for s in ranked if s is not first and s not in holding]
         elif ranked[0][1] not in tops:
             # None that shares the question's words holds it: the answer is usually beside
             # the sentence that does ("The branch opened in Gldani. It stands at 81 ...

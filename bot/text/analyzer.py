@@ -17,7 +17,7 @@ from functools import lru_cache
 from types import ModuleType
 
 from babel import Locale
-from babel.dates import get_month_names
+from babel.dates import get_day_names, get_month_names
 
 from bot.text import el, en, ka, ru, uz
 from bot.text.glossary import LEXICON_FILES, Glossary, load_glossary
@@ -28,7 +28,7 @@ from bot.text.translit import name_key
 # Bump when a change to analysis or to passage cutting changes what is stored for unchanged
 # files: every file is then re-read on the next ingest. The glossary's hash is part of it.
 _LEXICON_HASH = hashlib.sha256(b"".join(p.read_bytes() for p in LEXICON_FILES)).hexdigest()
-ANALYSIS_VERSION = "9+glossary:" + _LEXICON_HASH[:12]
+ANALYSIS_VERSION = "10+glossary:" + _LEXICON_HASH[:12]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,15 +126,31 @@ def phrase_stems(phrase: str, lexicon_lang: str) -> tuple[str, ...]:
     return stems
 
 
-def month_concepts() -> dict[str, dict[str, list[str]]]:
-    """``month_1`` … ``month_12`` in every lexicon language, from CLDR: "December",
-    "დეკემბერი", "декабря" and "Δεκεμβρίου" are one concept, so dates match across languages."""
+# Day names that are common words too: Greek Monday to Thursday are the ordinals "second" to
+# "fifth", Russian Wednesday is "environment". As concepts they would tie unrelated texts.
+_NOT_ONLY_DAYS = frozenset({"δευτέρα", "τρίτη", "τετάρτη", "πέμπτη", "среда"})
+
+
+def calendar_concepts() -> dict[str, dict[str, list[str]]]:
+    """``month_1`` … ``month_12`` and ``weekday_0`` (Monday) … ``weekday_6`` in every lexicon
+    language, from CLDR: "December", "დეკემბერი", "декабря" and "Δεκεμβρίου" are one concept,
+    and so are "Saturday", "შაბათი", "shanba" and "Σάββατο", so dates and opening days match
+    across languages."""
     concepts: dict[str, dict[str, list[str]]] = {}
     for lang, tag in LEXICON_LANG.items():
         locale = Locale.parse(tag, sep="-")
         for context in ("format", "stand-alone"):
-            for number, name in get_month_names("wide", context, locale).items():
-                terms = concepts.setdefault(f"month_{number}", {}).setdefault(lang, [])
+            names = [
+                (f"month_{number}", name)
+                for number, name in get_month_names("wide", context, locale).items()
+            ] + [
+                (f"weekday_{number}", name)
+                for number, name in get_day_names("wide", context, locale).items()
+            ]
+            for concept, name in names:
+                if name.lower() in _NOT_ONLY_DAYS:
+                    continue
+                terms = concepts.setdefault(concept, {}).setdefault(lang, [])
                 if name.lower() not in terms:
                     terms.append(name.lower())
     return concepts
@@ -143,7 +159,7 @@ def month_concepts() -> dict[str, dict[str, list[str]]]:
 @lru_cache(maxsize=1)
 def default_glossary() -> Glossary:
     endings = {code: getattr(module, "NAME_ENDINGS", ()) for code, module in _BY_LEXICON.items()}
-    return load_glossary(phrase_stems, extra=month_concepts(), name_endings=endings)
+    return load_glossary(phrase_stems, extra=calendar_concepts(), name_endings=endings)
 
 
 # The language module of each lexicon language (Uzbek lexicon terms are Latin).

@@ -43,6 +43,9 @@ def test_name_matches_across_scripts(a: tuple[str, str], b: tuple[str, str]) -> 
         (("partners", "en"), ("ҳамкорлик", "uz-Cyrl")),
         (("e-governance", "en"), ("ელექტრონული მმართველობის", "ka")),
         (("семинар", "ru"), ("σεμινάριο", "el")),
+        (("on Saturday", "en"), ("shanba kuni", "uz-Latn")),
+        (("в субботу", "ru"), ("შაბათს", "ka")),
+        (("Κυριακή", "el"), ("Sunday", "en")),
     ],
 )
 def test_domain_terms_match_across_languages(a: tuple[str, str], b: tuple[str, str]) -> None:
@@ -51,3 +54,8 @@ def test_domain_terms_match_across_languages(a: tuple[str, str], b: tuple[str, s
 
 def test_unrelated_words_share_nothing() -> None:
     assert not shared(("weather", "en"), ("ტრენინგი", "ka"))
+
+
+def test_a_day_name_that_is_also_a_common_word_names_no_day() -> None:
+    """Greek Τρίτη is Tuesday and "third": a third phase is not held on a Tuesday."""
+    assert not shared(("τρίτη φάση", "el"), ("Tuesday", "en"))
