@@ -162,6 +162,11 @@ def test_i_dont_know_is_in_the_reply_language_with_suggestions(assistant: Assist
             "what project does the civil service bureau run with the world bank?",
             "I have nothing about world bank.",
         ),
+        # Names written apart are two names, however few words stand between them.
+        (
+            "How many officials were trained by Google for the Public Sector?",
+            "I have nothing about Google.",
+        ),
     ],
 )
 def test_a_name_the_knowledge_never_mentions_is_named_in_the_refusal(
@@ -170,6 +175,15 @@ def test_a_name_the_knowledge_never_mentions_is_named_in_the_refusal(
     answer = assistant.ask(question)
     assert not answer.answered
     assert to_plain_text(answer).startswith(opening)
+
+
+def test_a_person_is_found_by_the_surname_whatever_the_first_name_spelling(
+    assistant: Assistant,
+) -> None:
+    """The Greek article names Φαίη Γιάνναρου; a reader types her first name as it sounds."""
+    answer = assistant.ask("What is Fay Giannarou's role in the innovation workshops?")
+    assert answer.answered and answer.sources[0].id == "004_93ea14b30314b68e"
+    assert "Γιάνναρου" in to_plain_text(answer)
 
 
 @pytest.mark.parametrize(

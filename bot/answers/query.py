@@ -3,7 +3,7 @@ much of it a document covers. Every later stage reads this instead of re-reading
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -38,6 +38,7 @@ from bot.text.romanized import (
 )
 from bot.text.scripts import Script, word_script
 from bot.text.smalltalk import smalltalk_kind
+from bot.text.tokenize import normalize
 from bot.text.translit import KEY_PREFIX
 
 # A cross-script key (see bot.text.translit) of at least this many letters rarely meets an
@@ -173,12 +174,7 @@ class Query:
         country may be missing when the question names something else too: an article need
         not write the country it is about ("the Gov 5.0 hackathon in Greece" is in a Greek
         article that never says Greece)."""
-        runs: list[list[int]] = []
-        for i in self.names:
-            if runs and runs[-1][-1] == i - 1:
-                runs[-1].append(i)
-            else:
-                runs.append([i])
+        runs = _runs(self.names, lambda _i: True)
         countries = default_glossary().countries
 
         def found(word: int) -> bool:
@@ -292,17 +288,36 @@ class Query:
 
     def unknown_names(self, index: SearchIndex) -> list[str]:
         """Names the question uses that no document of the knowledge has, as typed; adjacent
-        ones together ("Asian Development Bank")."""
-        unknown = [
-            i for i in self.names if not any(t in index.vocabulary for t in self.match_tokens[i])
+        ones together ("Asian Development Bank"). A name of several words is known when most
+        of its words are, as ``names_in`` counts it: "Faie Giannarou" is the Φαίη Γιάνναρου
+        of a Greek article, whatever her first name's Latin spelling."""
+
+        spaced = " ".join(normalize(self.analysed_text or self.text).split())
+
+        def known(i: int) -> bool:
+            return any(t in index.vocabulary for t in self.match_tokens[i])
+
+        def side_by_side(i: int) -> bool:
+            # Written together: "Google for the Public Sector" is two names, not one.
+            return f"{self.words[i - 1].surface} {self.words[i].surface}" in spaced
+
+        return [
+            " ".join(self.words[i].surface for i in run)
+            for run in _runs(self.names, side_by_side)
+            if sum(known(i) for i in run) * 2 < len(run) or (len(run) == 1 and not known(run[0]))
         ]
-        groups: list[list[int]] = []
-        for i in unknown:
-            if groups and groups[-1][-1] == i - 1:
-                groups[-1].append(i)
-            else:
-                groups.append([i])
-        return [" ".join(self.words[i].surface for i in group) for group in groups]
+
+
+def _runs(positions: list[int], joined: Callable[[int], bool]) -> list[list[int]]:
+    """Ascending word positions grouped into runs of neighbours: word ``i`` joins the run of
+    word ``i - 1`` when ``joined(i)``."""
+    runs: list[list[int]] = []
+    for i in positions:
+        if runs and runs[-1][-1] == i - 1 and joined(i):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def _spelt(words: list[Word], index: SearchIndex, spelling: Spelling) -> list[Word]:
