@@ -406,6 +406,21 @@ def test_a_price_is_answered_by_a_sum_and_refused_without_one(with_article: With
     assert not answer.answered
 
 
+def test_a_fee_given_as_a_share_of_a_base_amount_answers_how_much(
+    with_article: WithArticle,
+) -> None:
+    """Fees are often a percentage of an official base amount: that is the sum asked for."""
+    assistant = with_article(
+        "home-visits.md",
+        "---\ntitle: Public services at home\nlang: en\n---\n"
+        "Residents can now order public services at their home address through the call "
+        "centre. A home visit in the capital is charged at 50 percent of the base calculation "
+        "amount, in regional centres at 40 percent.\n",
+    )
+    answer = assistant.ask("How much does a home visit cost in a regional centre?")
+    assert answer.answered and "40 percent" in to_plain_text(answer)
+
+
 def test_who_leads_quotes_the_person_named_beside_the_role(with_article: WithArticle) -> None:
     """Both sentences name people; the one naming the coordinator answers "who coordinates",
     though the other shares more of the question's words."""

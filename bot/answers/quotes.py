@@ -65,10 +65,13 @@ def _names_a_person(sentence: str, lang: str) -> bool:
     )
 
 
-# A sum of money: a number with a currency beside it, or a word for "free of charge".
+# A sum of money: a number with a currency beside it, or a word for "free of charge". A fee
+# is often a share of a base amount ("40 per cent of the base calculation amount"), so a
+# percentage is a sum too, where the question asks what something costs.
 _CURRENCY = (
     r"(?:GEL|EUR|USD|UZS|лари|ლარ|евро|ევრო|euro|ευρώ|доллар|დოლარ|dollar|δολάρ|сум|сўм|soʻm|"
-    r"so'm|som\b|манат|manat|драм|dram|lei|лей|тенге|tenge)"
+    r"so'm|som\b|манат|manat|драм|dram|lei|лей|тенге|tenge|%|per ?cent|процент|პროცენტ|"
+    r"фоиз|foiz|τοις εκατό)"
 )
 _MONEY = re.compile(
     rf"[€$₾£]\s?\d|\d[\d\s.,]*\s?(?:[€$₾£]|(?:млн|миллион|მლნ|მილიონ|mln|million|εκατ)\.?\s*)?"
