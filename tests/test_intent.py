@@ -77,6 +77,8 @@ def test_question_words_typed_in_latin_letters_ask_what_they_ask(
         ("Until what time is the centre open?", "en", {"time", "date"}),
         ("Markaz soat nechagacha ishlaydi?", "uz-Latn", {"time", "date"}),
         ("До скольки работает центр?", "ru", {"time", "date"}),
+        ("Which citizens are exempt from the fee?", "en", {"list"}),
+        ("How much is the fee?", "en", {"money"}),
     ],
 )
 def test_what_is_asked_for(question: str, lang: str, asks: set[str]) -> None:

@@ -185,6 +185,9 @@ def answer_types(text: str, lang: str) -> frozenset[str]:
         asked.add("list")
     if "money" in asked:
         asked.discard("number")  # "how much does it cost": a sum, not any number
+    if "list" in asked:
+        # "Which citizens pay no fee?" asks for the citizens: the fee is what they concern.
+        asked.discard("money")
     if "time" in asked:
         asked.add("date")  # a question about the time is one about when: the same refusals
     return frozenset(asked)
