@@ -421,6 +421,20 @@ def test_a_fee_given_as_a_share_of_a_base_amount_answers_how_much(
     assert answer.answered and "40 percent" in to_plain_text(answer)
 
 
+def test_who_heads_is_refused_by_an_article_that_names_no_one(with_article: WithArticle) -> None:
+    """An article about the lab that never says who heads it does not answer "who heads the
+    lab?"; it still answers what the lab does."""
+    assistant = with_article(
+        "rustavi-lab.md",
+        "---\ntitle: A service design lab opens in Rustavi\nlang: en\n---\n"
+        "The city of Rustavi opened a service design lab for its public service hall. The lab "
+        "tests new forms and queues with residents before they are used in the hall.\n",
+    )
+    assert not assistant.ask("Who heads the service design lab in Rustavi?").answered
+    answer = assistant.ask("What does the service design lab in Rustavi do?")
+    assert answer.answered and answer.sources[0].id == "rustavi-lab"
+
+
 def test_who_leads_quotes_the_person_named_beside_the_role(with_article: WithArticle) -> None:
     """Both sentences name people; the one naming the coordinator answers "who coordinates",
     though the other shares more of the question's words."""

@@ -83,6 +83,10 @@ _ROLES = frozenset(
     CONCEPT_PREFIX + c
     for c in ("leader", "president", "minister", "mayor", "expert", "speaker", "contact")
 )
+# Roles one person holds: "who is the head of ..." asks for that person's name.
+_HEADS = frozenset(
+    CONCEPT_PREFIX + c for c in ("leader", "president", "minister", "mayor", "head_of_unit")
+)
 _MONEY_TOKENS = frozenset({CONCEPT_PREFIX + "money"})
 _LINK = re.compile(
     r"https?://|www\.|[\w.-]+@[\w-]+\.\w|\+?\d[\d ()-]{6,}\d"
@@ -336,6 +340,10 @@ def answers_asked(
     one of ``shapes``): without a number, a sum, a date or a link, the article does not say
     what was asked."""
     shaped = query.asks & shapes
+    if "person" in query.asks and frozenset(query.tokens) & _HEADS and _capitalised(article.lang):
+        # "Who heads the lab?" is answered by a name: an article about the lab that names no
+        # one does not say. Georgian has no capitals, so its names cannot be told this way.
+        shaped |= {"person"}
     if not shaped:
         return True
     counted = _counted(query, article.lang)
@@ -345,6 +353,11 @@ def answers_asked(
         for passage in passages
         for s in sentences(passage)
     )
+
+
+def _capitalised(lang: str) -> bool:
+    """Whether the language's script writes names with capitals (Georgian does not)."""
+    return not lang.startswith("ka")
 
 
 def _counted(query: Query, _text_lang: str) -> frozenset[str]:
