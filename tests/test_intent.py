@@ -78,6 +78,8 @@ def test_question_words_typed_in_latin_letters_ask_what_they_ask(
         ("Markaz soat nechagacha ishlaydi?", "uz-Latn", {"time", "date"}),
         ("До скольки работает центр?", "ru", {"time", "date"}),
         ("Which citizens are exempt from the fee?", "en", {"list"}),
+        ("პროექტი რომელ თვეში მთავრდება?", "ka", {"date"}),
+        ("В каком году открылся центр?", "ru", {"date"}),
         ("How much is the fee?", "en", {"money"}),
     ],
 )
