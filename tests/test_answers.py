@@ -162,6 +162,7 @@ def test_i_dont_know_is_in_the_reply_language_with_suggestions(assistant: Assist
             "what project does the civil service bureau run with the world bank?",
             "I have nothing about world bank.",
         ),
+        ("What can I find on example.com?", "I have nothing about example.com."),
         # Names written apart are two names, however few words stand between them.
         (
             "How many officials were trained by Google for the Public Sector?",
@@ -175,6 +176,15 @@ def test_a_name_the_knowledge_never_mentions_is_named_in_the_refusal(
     answer = assistant.ask(question)
     assert not answer.answered
     assert to_plain_text(answer).startswith(opening)
+
+
+def test_a_site_named_in_another_language_finds_the_article_linking_it(
+    assistant: Assistant,
+) -> None:
+    """The Greek article links innovation.gov.gr; an Uzbek reader asks what the site holds."""
+    answer = assistant.ask("innovation.gov.gr saytida qanday maʼlumotlar bor?")
+    assert answer.answered and answer.sources[0].id == "004_93ea14b30314b68e"
+    assert "innovation.gov.gr" in to_plain_text(answer)
 
 
 def test_a_person_is_found_by_the_surname_whatever_the_first_name_spelling(

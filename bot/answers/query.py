@@ -3,6 +3,7 @@ much of it a document covers. Every later stage reads this instead of re-reading
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -192,11 +193,13 @@ class Query:
 
     @property
     def names(self) -> list[int]:
-        """Words that name something: capitalised mid-sentence, acronyms, or places in the
-        glossary (Georgian has no capitals). A document that lacks one is about something else
+        """Words that name something: capitalised mid-sentence, acronyms, places in the
+        glossary (Georgian has no capitals), or the parts of a site's address ("what is on
+        innovation.gov.gr?" is about that site). A document that lacks one is about something else
         ("the prime minister of Greece" is not France's)."""
         opening = (self.analysed_text or self.text).lstrip()
         places = default_glossary().names
+        sites = {part.lower() for site in _SITE.findall(opening) for part in site.split(".")}
         return [
             i
             for i, w in enumerate(self.words)
@@ -205,6 +208,7 @@ class Query:
                 and (w.surface.isupper() or not opening.startswith(w.surface))
             )
             or self.word_tokens[i] & places
+            or w.surface.lower() in sites
         ]
 
     def _found(self, index: SearchIndex, doc: int, word: int) -> bool:
@@ -297,15 +301,26 @@ class Query:
         def known(i: int) -> bool:
             return any(t in index.vocabulary for t in self.match_tokens[i])
 
-        def side_by_side(i: int) -> bool:
-            # Written together: "Google for the Public Sector" is two names, not one.
-            return f"{self.words[i - 1].surface} {self.words[i].surface}" in spaced
+        def between(i: int) -> str | None:
+            """What joins word ``i`` to the one before it as written: a space, or a dot in a
+            site's address; None when other words or signs stand between them ("Google for
+            the Public Sector" is two names, not one)."""
+            a, b = self.words[i - 1].surface, self.words[i].surface
+            return next((sep for sep in (" ", ".") if f"{a}{sep}{b}" in spaced), None)
+
+        def written(run: list[int]) -> str:
+            rest = "".join(f"{between(i)}{self.words[i].surface}" for i in run[1:])
+            return self.words[run[0]].surface + rest
 
         return [
-            " ".join(self.words[i].surface for i in run)
-            for run in _runs(self.names, side_by_side)
+            written(run)
+            for run in _runs(self.names, lambda i: between(i) is not None)
             if sum(known(i) for i in run) * 2 < len(run) or (len(run) == 1 and not known(run[0]))
         ]
+
+
+# A site's address as people type it: "innovation.gov.gr", "www.dga.gov.ge".
+_SITE = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}\b")
 
 
 def _runs(positions: list[int], joined: Callable[[int], bool]) -> list[list[int]]:
