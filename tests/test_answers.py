@@ -431,6 +431,16 @@ def test_a_fee_given_as_a_share_of_a_base_amount_answers_how_much(
     assert answer.answered and "40 percent" in to_plain_text(answer)
 
 
+def test_who_coordinates_quotes_the_person_beside_the_role_in_a_later_passage(
+    assistant: Assistant,
+) -> None:
+    """ "Who coordinates?" is answered by the name beside "Συντονισμός" that ends the Greek
+    article, though the passages sharing more words with the question have other capitalised
+    words (the names of directorates) and no coordinator."""
+    answer = assistant.ask("Gretsiyadagi innovatsiya seminarlarini kim muvofiqlashtiradi?")
+    assert answer.answered and "Γιάνναρου" in to_plain_text(answer)
+
+
 def test_who_heads_is_refused_by_an_article_that_names_no_one(with_article: WithArticle) -> None:
     """An article about the lab that never says who heads it does not answer "who heads the
     lab?"; it still answers what the lab does."""

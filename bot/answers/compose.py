@@ -17,6 +17,7 @@ from bot.answers.quotes import (
     answers_asked,
     in_reader_script,
     mentions_within,
+    names_the_role,
     quote_section,
     source_section,
 )
@@ -644,7 +645,8 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
     ][:QUOTED_PASSAGES] or top_article.passages[:1]
     best = [kb.passages[doc].text for doc in matching]
     counting = "number" in query.asks and any(t.startswith(CONCEPT_PREFIX) for t in query.counted)
-    shaped = query.asks & SHAPED and not answers_asked(top_article, best, query, SHAPED)
+    holds = answers_asked(top_article, best, query, SHAPED)
+    shaped = query.asks & SHAPED and not (holds and names_the_role(top_article, best, query))
     if counting or shaped or _dated(kb, query, top_article):
         # The sentence holding the asked name, number, date or link, or the date in the time
         # asked, may sit in a passage that shares few words with the question (a contact line

@@ -355,6 +355,21 @@ def answers_asked(
     )
 
 
+def names_the_role(article: ArticleInfo, passages: list[str], query: Query) -> bool:
+    """Whether a sentence of the passages names a person beside the role the question asks
+    about ("Coordination: Fay Giannarou" for "who coordinates?"); True when the question asks
+    no role. Other capitalised words ("Directorate of Strategic Planning") are not the
+    answer to a question about a role."""
+    wanted = frozenset(query.tokens)
+    if "person" not in query.asks or not wanted & _ROLES:
+        return True
+    return any(
+        _sentence_tokens(s, article.lang) & wanted & _ROLES and _names_a_person(s, article.lang)
+        for passage in passages
+        for s in sentences(passage)
+    )
+
+
 def _capitalised(lang: str) -> bool:
     """Whether the language's script writes names with capitals (Georgian does not)."""
     return not lang.startswith("ka")
