@@ -204,3 +204,20 @@ def test_ask_explain_shows_the_analysis_and_why_it_refused(
     assert "decision: refused, no document names" in err
     code, out, err = run(capsys, "ask", "Which trainings were held in Kutaisi?")
     assert err == "" and out.startswith("I have nothing about Kutaisi.")
+
+
+def test_ask_explain_says_how_a_passage_in_another_language_was_judged(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A foreign passage is judged on the words two languages can share, and on the question's
+    names: --explain shows both for every candidate."""
+    code, _out, err = run(
+        capsys,
+        "ask",
+        "--explain",
+        "Сколько сотрудников прошли обучение в Мцхете?",
+    )
+    assert code == 0
+    assert "as foreign" in err
+    code, _out, err = run(capsys, "ask", "--explain", "Which workshops were held in Khobi?")
+    assert "lacks a name" in err

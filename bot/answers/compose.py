@@ -597,7 +597,14 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
         share, count = query.coverage(kb.index, doc)
         record = kb.record_at(doc)
         name = record.id if record else kb.passages[doc].article.path
-        trace.append(f"candidate: {name} score {score:.2f} covers {share:.2f} ({count} words)")
+        judged = (
+            f", judged {_share(kb, query, doc):.2f} as foreign" if _foreign(query, doc, kb) else ""
+        )
+        names = "" if query.names_in(kb.index, doc) else ", lacks a name"
+        trace.append(
+            f"candidate: {name} score {score:.2f} covers {share:.2f} ({count} words)"
+            f"{judged}{names}"
+        )
     # Documents are weighed by their BM25 score times the square of the share of the question
     # they cover: one covering more of it leads one matching fewer of its words more often.
     weighed = {doc: score * query.coverage(kb.index, doc)[0] ** 2 for doc, score in hits}

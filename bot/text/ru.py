@@ -6,6 +6,8 @@ both spellings.
 
 from __future__ import annotations
 
+import re
+
 import Stemmer
 
 _STEMMER = Stemmer.Stemmer("russian")
@@ -37,3 +39,20 @@ def fold(word: str) -> str:
 
 def stem(word: str) -> str:
     return _STEMMER.stemWord(word)
+
+
+# A relational adjective made from a place's name: "Астанинский хаб" is Astana's hub,
+# "Тбилисский" Tbilisi's, "Самаркандская область" Samarkand's region.
+_OF_A_PLACE = re.compile(r"(?:инск|ск|цк)(?:ий|ая|ое|ие|ого|ой|ому|им|ом|их|ими|ую|ей)$")
+_ADJECTIVE_STEM = re.compile(r"(?:инск|ск|цк)$")
+
+
+def key_base(word: str) -> str:
+    """The stem, without the adjective suffix where the word is an adjective of a place, so
+    that the cross-script key meets the place's own name (Астанинский → астан, Astana)."""
+    stemmed = stem(word)
+    if _OF_A_PLACE.search(word):
+        bare = _ADJECTIVE_STEM.sub("", stemmed)
+        if len(bare) >= 5:
+            return bare
+    return stemmed

@@ -28,6 +28,7 @@ def shared(a: tuple[str, str], b: tuple[str, str]) -> set[str]:
         (("Жвания", "ru"), ("Jvania", "en")),
         (("Київ", "ru"), ("Kyiv", "en")),  # Ukrainian letters
         (("Қарағанды", "ru"), ("Karaganda", "en")),  # Kazakh letters
+        (("Нарынский филиал", "ru"), ("Naryn", "en")),  # an adjective of the place
     ],
 )
 def test_name_matches_across_scripts(a: tuple[str, str], b: tuple[str, str]) -> None:
@@ -44,6 +45,7 @@ def test_name_matches_across_scripts(a: tuple[str, str], b: tuple[str, str]) -> 
         (("e-governance", "en"), ("ელექტრონული მმართველობის", "ka")),
         (("семинар", "ru"), ("σεμινάριο", "el")),
         (("ელ. მმართველობა", "ka"), ("e-governance", "en")),  # the usual abbreviation
+        (("Астанинский хаб госслужбы", "ru"), ("Astana Civil Service Hub", "en")),
         (("on Saturday", "en"), ("shanba kuni", "uz-Latn")),
         (("в субботу", "ru"), ("შაბათს", "ka")),
         (("Κυριακή", "el"), ("Sunday", "en")),
