@@ -293,8 +293,9 @@ class Query:
     def unknown_names(self, index: SearchIndex) -> list[str]:
         """Names the question uses that no document of the knowledge has, as typed; adjacent
         ones together ("Asian Development Bank"). A name of several words is known when most
-        of its words are, as ``names_in`` counts it: "Faie Giannarou" is the Φαίη Γιάνναρου
-        of a Greek article, whatever her first name's Latin spelling."""
+        of its telling words are: "Faie Giannarou" is the Φαίη Γιάνναρου of a Greek article,
+        whatever her first name's Latin spelling; "Batumi Municipality" is unknown when no
+        article names Batumi, however many name a municipality."""
 
         spaced = " ".join(normalize(self.analysed_text or self.text).split())
 
@@ -312,10 +313,23 @@ class Query:
             rest = "".join(f"{between(i)}{self.words[i].surface}" for i in run[1:])
             return self.words[run[0]].surface + rest
 
+        places = default_glossary().names
+
+        def unknown(run: list[int]) -> bool:
+            # A word of the glossary that names no place or body ("Municipality" in "Batumi
+            # Municipality") is known everywhere and says nothing about which one is meant.
+            telling = [
+                i
+                for i in run
+                if self.word_tokens[i] & places
+                or not any(t.startswith(CONCEPT_PREFIX) for t in self.word_tokens[i])
+            ] or run
+            return sum(known(i) for i in telling) * 2 < len(telling) or not any(map(known, run))
+
         return [
             written(run)
             for run in _runs(self.names, lambda i: between(i) is not None)
-            if sum(known(i) for i in run) * 2 < len(run) or (len(run) == 1 and not known(run[0]))
+            if unknown(run)
         ]
 
 
