@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import migrate
+from bot import content, migrate
 from bot.answers import Answer
 from bot.answers.plain import to_plain_text
 from bot.broadcast.outbox import Outbox
@@ -134,6 +134,16 @@ def cmd_ingest(assistant: Assistant, _args: argparse.Namespace) -> int:
         f"{report.records} records), {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed"
     )
+    return 0
+
+
+def cmd_export(assistant: Assistant, args: argparse.Namespace) -> int:
+    """Write what was published through the bot out as knowledge files, e.g. to commit them."""
+    directory = Path(args.to) if args.to else assistant.settings.knowledge_dir
+    written = content.export(assistant.sessions, directory)
+    for rel in written:
+        print(directory / rel)
+    print(f"{len(written)} published file(s) written under {directory}")
     return 0
 
 
@@ -324,6 +334,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.set_defaults(run=cmd_ask)
     ingest = commands.add_parser("ingest", help="(re)build the knowledge base from files")
     ingest.set_defaults(run=cmd_ingest)
+    export = commands.add_parser(
+        "export", help="write what staff published through the bot out as knowledge files"
+    )
+    export.add_argument(
+        "--to", metavar="DIR", help="the directory to write to (default: the knowledge directory)"
+    )
+    export.set_defaults(run=cmd_export)
     chat = commands.add_parser("chat", help="talk to the assistant in the console")
     chat.add_argument("--lang", type=_lang, help="reply language (default: the question's)")
     chat.add_argument("--now", type=_moment, help="answer as of this ISO 8601 time")

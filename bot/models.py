@@ -253,3 +253,21 @@ class Conversation(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
     busy_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class Content(Base):
+    """A knowledge file staff published through the bot (an event's article and record, and
+    later uploaded articles), one row per version: the database is its source of truth, so a
+    replica with another knowledge directory, or none, has it too. The newest version of a
+    path is the current one; a version without text withdraws the file. ``reformbot export``
+    writes the current versions out as files."""
+
+    __tablename__ = "content"
+    __table_args__ = (UniqueConstraint("path", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(512), index=True)  # as in the knowledge directory
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    author: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # a Telegram user id
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,42 +1,44 @@
-"""Events published from the bot: what a staff member typed becomes knowledge files.
+"""Events published from the bot: what a staff member typed becomes knowledge.
 
-A published event is two files, exactly like content staff write by hand, so everything that
-reads the knowledge (answers, lists, cards, the new-event notices and reminders) treats it like
-any other event and ``reformbot ingest`` rebuilds it from the files alone:
+A published event is two knowledge files, exactly like content staff write by hand, so
+everything that reads the knowledge (answers, lists, cards, the new-event notices and
+reminders) treats it like any other event:
 
 - ``articles/published/<id>.md``: a short article in the staff member's language (front
   matter title, date, lang), which records must cite as their source;
 - ``records/published/<id>.yaml``: the event record. Its human-readable fields repeat what was
   typed in all six reply languages (a record must be showable to every user); staff translate
-  them in the file later, and the change is ingested like any edit.
+  them later, in an exported file or a new version.
+
+They are kept in the database (bot.content), not on the disk of the replica that published
+them, so every replica has them; ``reformbot export`` writes them out as files.
 
 The draft is checked field by field while it is typed (:class:`InvalidInput` says what is
 wrong in the reader's language), validated as a :class:`ProjectRecord` before anything is
-written, written atomically (temporary file, then rename), and ingested on a worker thread;
-if ingestion fails the files are removed again, so a failed publication changes nothing.
+stored, stored in one transaction, and ingested on a worker thread; if ingestion fails the
+stored versions are deleted again, so a failed publication changes nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import re
 import secrets
-import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any, get_args
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 import yaml
 from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot import content
 from bot.answers.items import record_details
 from bot.i18n import N_, translations
 from bot.ingest.problems import IngestError
@@ -248,28 +250,27 @@ def slug(title: str, limit: int = _SLUG_MAX) -> str:
     return result
 
 
-def new_id(draft: EventDraft, taken: Iterable[str] = (), knowledge_dir: Path | None = None) -> str:
+def new_id(
+    draft: EventDraft, taken: Iterable[str] = (), used: Callable[[str], bool] = lambda _rel: False
+) -> str:
     """``2026-12-01-digital-services-3f9a0c``: the day, the romanised title and random hex.
 
     The random part is what makes it unique (a title may romanise to nothing, and two events
-    may share a title and a day); an id already used by a record or a file is drawn again."""
+    may share a title and a day); an id already used by a record, or whose paths are
+    ``used``, is drawn again."""
     day = draft.start.astimezone(ZoneInfo(draft.timezone)).strftime("%Y-%m-%d")
     stem = "-".join(part for part in (day, slug(draft.title)) if part)
-    used = set(taken)
+    known = set(taken)
     while True:
         record_id = f"{stem}-{secrets.token_hex(_SUFFIX_BYTES)}"  # at most 10+1+24+1+6
-        if record_id in used:
-            continue
-        if knowledge_dir is not None and any(p.exists() for p in _paths(knowledge_dir, record_id)):
+        if record_id in known or any(used(rel) for rel in _paths(record_id)):
             continue
         return record_id
 
 
-def _paths(knowledge_dir: Path, record_id: str) -> tuple[Path, Path]:
-    return (
-        knowledge_dir / "articles" / PUBLISHED / f"{record_id}.md",
-        knowledge_dir / "records" / PUBLISHED / f"{record_id}.yaml",
-    )
+def _paths(record_id: str) -> tuple[str, str]:
+    """Where the event's article and record are in the knowledge tree."""
+    return f"articles/{PUBLISHED}/{record_id}.md", f"records/{PUBLISHED}/{record_id}.yaml"
 
 
 def article_markdown(draft: EventDraft, record: ProjectRecord, published_on: datetime) -> str:
@@ -285,47 +286,29 @@ def article_markdown(draft: EventDraft, record: ProjectRecord, published_on: dat
     return f"---\n{front}---\n\n{body}\n"
 
 
-def record_yaml(data: dict[str, Any], *, author: int | None, published_on: datetime) -> str:
-    by = f" by Telegram user {author}" if author is not None else ""
+def record_yaml(data: dict[str, Any], *, published_on: datetime) -> str:
+    """The record file. Who published it is kept beside it in the database, not in the text:
+    an exported file goes into a repository that people outside the staff may read."""
     header = (
-        f"# Published from the bot (/newevent){by} on {published_on.date().isoformat()}.\n"
+        f"# Published from the bot (/newevent) on {published_on.date().isoformat()}.\n"
         "# name and place repeat what was typed in every language: translate them here;\n"
         "# the change is ingested like any edit of a knowledge file.\n"
     )
     return header + yaml.safe_dump([data], allow_unicode=True, sort_keys=False, width=1_000_000)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Readers see the old state or the whole new file, never half of it; the temporary name
-    starts with a dot and ends in .tmp, so ingestion never reads it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
 @dataclass
 class Published:
     record: ProjectRecord
-    article_path: Path
-    record_path: Path
-    files: list[Path] = field(default_factory=list)  # written so far
+    article_path: str  # in the knowledge tree
+    record_path: str
+    sessions: sessionmaker[Session]
+    versions: list[int] = field(default_factory=list)  # stored content rows
 
     def withdraw(self) -> None:
-        """Remove the files again (the record first: it cites the article)."""
-        for path in reversed(self.files):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-        self.files.clear()
+        """Delete the stored versions again (a publication that did not take effect)."""
+        content.forget(self.sessions, self.versions)
+        self.versions.clear()
 
 
 class PublishFailed(Exception):
@@ -336,36 +319,37 @@ class PublishFailed(Exception):
         self.problems = problems
 
 
-def write_event(
-    knowledge_dir: Path,
+def store_event(
+    sessions: sessionmaker[Session],
     draft: EventDraft,
     *,
     now: datetime,
     taken: Iterable[str] = (),
     author: int | None = None,
+    used: Callable[[str], bool] = lambda _rel: False,
 ) -> Published:
-    """Validate the draft as a record, then write its article and its record file."""
-    record_id = new_id(draft, taken, knowledge_dir)
+    """Validate the draft as a record, then store its article and its record together."""
+    with sessions() as session:
+        stored = set(content.current(session))
+    record_id = new_id(draft, taken, lambda rel: rel in stored or used(rel))
     data = record_data(draft, record_id)
     try:
         record = ProjectRecord.model_validate(data)
     except ValidationError as exc:
         raise PublishFailed([f"{record_id}: {exc}"]) from exc
-    text = record_yaml(data, author=author, published_on=now)
-    # What is written must be what was validated: read it back as ingestion will.
+    text = record_yaml(data, published_on=now)
+    # What is stored must be what was validated: read it back as ingestion will.
     if ProjectRecord.model_validate(yaml.load(text, Loader=TextDatesLoader)[0]) != record:
         raise PublishFailed([f"{record_id}: the record does not read back as written"])
-    article_path, record_path = _paths(knowledge_dir, record_id)
-    published = Published(record, article_path, record_path)
-    try:
-        # The article first: a record file must never cite an article that is not there.
-        _write_atomically(article_path, article_markdown(draft, record, now))
-        published.files.append(article_path)
-        _write_atomically(record_path, text)
-        published.files.append(record_path)
-    except BaseException:
-        published.withdraw()
-        raise
+    article_path, record_path = _paths(record_id)
+    published = Published(record, article_path, record_path, sessions)
+    with sessions.begin() as session:
+        at = now.astimezone(UTC).replace(tzinfo=None)
+        article = article_markdown(draft, record, now)
+        published.versions += [
+            content.save(session, article_path, article, author=author, at=at),
+            content.save(session, record_path, text, author=author, at=at),
+        ]
     return published
 
 
@@ -377,12 +361,18 @@ async def publish(
     taken: Iterable[str] = (),
     author: int | None = None,
 ) -> Published:
-    """Write the event's files into the assistant's knowledge directory and ingest them on a
-    worker thread (other users are served meanwhile). If ingestion fails, the files are removed
-    and :class:`PublishFailed` lists the problems; any other failure removes them and is
-    raised as it is."""
-    published = write_event(
-        assistant.settings.knowledge_dir, draft, now=now, taken=taken, author=author
+    """Store the event's files and ingest them on a worker thread (other users are served
+    meanwhile). If ingestion fails, the stored versions are deleted and
+    :class:`PublishFailed` lists the problems; any other failure deletes them and is raised
+    as it is."""
+    knowledge_dir = assistant.settings.knowledge_dir
+    published = store_event(
+        assistant.sessions,
+        draft,
+        now=now,
+        taken=taken,
+        author=author,
+        used=lambda rel: (knowledge_dir / rel).exists(),
     )
     try:
         await asyncio.to_thread(assistant.ingest)

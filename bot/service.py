@@ -17,16 +17,17 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import content
 from bot.answers import Answer
 from bot.answers.compose import answer_question
 from bot.db import make_engine, make_sessionmaker
 from bot.ingest.loader import (
     IngestReport,
     Progress,
-    file_hashes,
     file_signature,
     ingest,
     knowledge_version,
+    source_hashes,
     stored_version,
 )
 from bot.ingest.problems import IngestError
@@ -45,8 +46,9 @@ INGEST_NICENESS = 10
 
 
 class Assistant:
-    """Answers from the knowledge last loaded, keeping it current with the knowledge directory
-    and with what other processes stored.
+    """Answers from the knowledge last loaded, keeping it current with the knowledge directory,
+    with what staff published through the bot (bot.content) and with what other processes
+    stored.
 
     With ``background=True`` (the bot), a change is ingested by a child process at a lower
     priority (ingestion is CPU-bound Python: on a thread it would hold the interpreter lock
@@ -129,10 +131,13 @@ class Assistant:
     def _refresh(self, *, check_store: bool) -> None:
         """Bring the loaded knowledge up to date with the files and with the store (another
         bot replica, or ``reformbot ingest`` elsewhere, may have stored a newer version)."""
-        signature = file_signature(self.settings.knowledge_dir)
+        with self.sessions() as session:
+            published = content.stamp(session)
+        signature = (file_signature(self.settings.knowledge_dir), published)
         stale = self._kb is None
         if stale or signature != self._signature:
-            current = knowledge_version(file_hashes(self.settings.knowledge_dir))
+            with self.sessions() as session:
+                current = knowledge_version(source_hashes(session, self.settings.knowledge_dir))
             if current != self._checked:
                 with self.sessions() as session:
                     stored = stored_version(session)

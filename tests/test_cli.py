@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.cli import main
-from bot.settings import PROJECT_ROOT
+from bot.publish import EventDraft, store_event
+from bot.service import Assistant
+from bot.settings import PROJECT_ROOT, Settings
 
 
 @pytest.fixture(autouse=True)
@@ -221,3 +226,36 @@ def test_ask_explain_says_how_a_passage_in_another_language_was_judged(
     assert "as foreign" in err
     code, _out, err = run(capsys, "ask", "--explain", "Which workshops were held in Khobi?")
     assert "lacks a name" in err
+
+
+def test_export_writes_what_was_published_as_knowledge_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An event published through the bot lives in the database; ``reformbot export`` writes
+    it out, and a fresh database ingesting the exported directory answers with it."""
+    assistant = Assistant(Settings())
+    assistant.knowledge()
+    start = datetime(2027, 3, 1, 10, 0, tzinfo=ZoneInfo("Asia/Tbilisi"))
+    draft = EventDraft("Open data for municipalities", "workshop", "Asia/Tbilisi", start, "en")
+    published = store_event(
+        assistant.sessions, draft, now=datetime(2027, 1, 15, tzinfo=UTC), author=42
+    )
+    assistant.ingest()
+    exported = tmp_path / "exported"
+    shutil.copytree(PROJECT_ROOT / "knowledge", exported)
+    code, out, _err = run(capsys, "export", "--to", str(exported))
+    assert code == 0 and out.endswith(f"2 published file(s) written under {exported}\n")
+    record_file = exported / published.record_path
+    assert "42" not in record_file.read_text(encoding="utf-8").splitlines()[0]
+
+    monkeypatch.setenv("REFORMBOT_DATA_DIR", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("REFORMBOT_KNOWLEDGE_DIR", str(exported))
+    code, out, _err = run(
+        capsys,
+        "ask",
+        "--json",
+        "--now",
+        "2027-02-01T00:00:00+00:00",
+        "Which workshops are coming?",
+    )
+    assert [e["id"] for e in json.loads(out)["events"]] == [published.record.id]

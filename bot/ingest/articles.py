@@ -7,11 +7,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import yaml
 
 from bot.ingest.problems import Problem
+from bot.ingest.readable import Readable
 from bot.ingest.yamltext import TextDatesLoader
 from bot.records import unstorable
 from bot.text.detect import SUPPORTED, detect
@@ -122,7 +122,7 @@ def _date(value: object, line: int | None) -> date | None:
         raise ArticleProblem(line, f"date {value!r} is not YYYY-MM-DD") from None
 
 
-def read_txt(path: Path, rel: str) -> ArticleData:
+def read_txt(path: Readable, rel: str) -> ArticleData:
     """First non-empty line is the title when it looks like one; otherwise one is derived.
     Plain text may open with the front matter of Markdown (a title for a text whose first
     line is a sentence, a date, a source), read as Markdown's is."""
@@ -145,7 +145,7 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
 _HEADING = re.compile(r"^#\s+(.+)$", re.M)
 
 
-def read_markdown(path: Path, rel: str) -> ArticleData:
+def read_markdown(path: Readable, rel: str) -> ArticleData:
     """YAML front matter (title, date, lang, source, tags), then the body."""
     raw = path.read_text(encoding="utf-8-sig")
     meta: dict = {}
@@ -187,7 +187,7 @@ def read_markdown(path: Path, rel: str) -> ArticleData:
     )
 
 
-def read_jsonl(path: Path, rel: str) -> Iterator[ArticleData]:
+def read_jsonl(path: Readable, rel: str) -> Iterator[ArticleData]:
     """One article a line: ``{"id", "text", "lang"?, "title"?, "date"?, "source"?}``; an empty
     title (sentence corpora have none) is derived from the text, like a .txt file's."""
     with path.open(encoding="utf-8-sig") as lines:
@@ -218,7 +218,7 @@ def read_jsonl(path: Path, rel: str) -> Iterator[ArticleData]:
             )
 
 
-def read_articles(path: Path, rel: str) -> tuple[list[ArticleData], Problem | None]:
+def read_articles(path: Readable, rel: str) -> tuple[list[ArticleData], Problem | None]:
     """All articles of one file, or the first problem found in it."""
     try:
         if path.suffix == ".jsonl":

@@ -1,4 +1,5 @@
-"""Scan the knowledge directory, detect changed files by content hash, store in one transaction."""
+"""Read the knowledge (the directory's files and what staff published through the bot, kept in
+the database), detect changed files by content hash, store them in one transaction."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from typing import Any
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import content
 from bot.ingest.articles import ARTICLE_SUFFIXES, ArticleData, clean_text, read_articles
 from bot.ingest.passages import split_passages
 from bot.ingest.problems import IngestError, Problem
+from bot.ingest.readable import StoredText
 from bot.ingest.records import RECORD_SUFFIXES, check_references, read_records
-from bot.models import Article, Meta, Passage, Record, SourceFile
+from bot.models import Article, Content, Meta, Passage, Record, SourceFile
 from bot.records import ProjectRecord
 from bot.text.analyzer import ANALYSIS_VERSION, analyze
 from bot.text.detect import SUPPORTED
@@ -110,9 +113,63 @@ def knowledge_files(knowledge_dir: Path) -> dict[str, Path]:
     return _scan(knowledge_dir)[0]
 
 
-def file_hashes(knowledge_dir: Path) -> dict[str, str]:
-    files = knowledge_files(knowledge_dir)
-    return {rel: hashlib.sha256(path.read_bytes()).hexdigest() for rel, path in files.items()}
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Files:
+    """The knowledge directory's readable files, their hashes, and those refused (and why)."""
+
+    paths: dict[str, Path]
+    hashes: dict[str, str]
+    refused: dict[str, str]
+
+
+def read_directory(knowledge_dir: Path) -> Files:
+    paths, refused = _scan(knowledge_dir)
+    return Files(paths, {rel: _sha(path.read_bytes()) for rel, path in paths.items()}, refused)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything the knowledge is made of, path → hash: the directory's files and the newest
+    version of each file published through the bot (which wins over a file of the same path).
+
+    A replica whose directory holds no knowledge files serves what is stored: the files other
+    replicas ingested are ``kept`` as they are (it cannot read them), and only what is
+    published is read. Without that, a replica started with an empty directory would delete
+    everyone's knowledge."""
+
+    readable: dict[str, Path | StoredText]
+    hashes: dict[str, str]
+    refused: dict[str, str]
+    kept: frozenset[str]
+
+
+def gather(session: Session, files: Files) -> Sources:
+    published = content.current(session)
+    readable: dict[str, Path | StoredText] = {
+        rel: path for rel, path in files.paths.items() if rel not in published
+    }
+    hashes = {rel: sha for rel, sha in files.hashes.items() if rel not in published}
+    for rel, body in published.items():
+        readable[rel] = StoredText(rel, body)
+        hashes[rel] = _sha(body.encode())
+    kept: dict[str, str] = {}
+    if not files.paths:
+        ever_published = set(session.scalars(select(Content.path).distinct()))
+        kept = {
+            f.path: f.sha256
+            for f in session.scalars(select(SourceFile))
+            if f.path not in ever_published
+        }
+    return Sources(readable, hashes | kept, files.refused, frozenset(kept))
+
+
+def source_hashes(session: Session, knowledge_dir: Path) -> dict[str, str]:
+    """Path → SHA-256 of everything the knowledge is made of (see :class:`Sources`)."""
+    return gather(session, read_directory(knowledge_dir)).hashes
 
 
 def file_signature(knowledge_dir: Path) -> tuple[tuple[str, int, int], ...]:
@@ -217,14 +274,13 @@ def _store_file(session: Session, rel: str, sha: str, analysed: _Analysed) -> No
         )
 
 
-def _parse(knowledge_dir: Path, todo: set[str]) -> tuple[dict[str, Any], list[Problem]]:
+def _parse(sources: Sources, todo: set[str]) -> tuple[dict[str, Any], list[Problem]]:
     """Read the files to (re)store, and validate every record file (references span files)."""
-    files, refused = _scan(knowledge_dir)
     parsed: dict[str, Any] = {}
-    problems = [Problem(rel, None, why) for rel, why in refused.items()]
+    problems = [Problem(rel, None, why) for rel, why in sources.refused.items()]
     all_records: list[tuple[ProjectRecord, int, str]] = []
-    article_names = {rel.split("/", 1)[1] for rel in files if rel.startswith("articles/")}
-    for rel, path in files.items():
+    article_names = {rel.split("/", 1)[1] for rel in sources.hashes if rel.startswith("articles/")}
+    for rel, path in sources.readable.items():
         if rel.startswith("records/"):
             records, found = read_records(path, rel)
             problems.extend(found)
@@ -243,7 +299,8 @@ def _parse(knowledge_dir: Path, todo: set[str]) -> tuple[dict[str, Any], list[Pr
 def ingest(
     sessions: sessionmaker[Session], knowledge_dir: Path, progress: Progress | None = None
 ) -> IngestReport:
-    """Bring the database in line with the knowledge directory, all or nothing.
+    """Bring the stored knowledge in line with the knowledge directory and what was published
+    through the bot, all or nothing.
 
     Unchanged files (same SHA-256) are left alone; any problem in any file raises
     :class:`IngestError` before a single row is written, so the previous knowledge stays live.
@@ -263,24 +320,25 @@ class _Plan:
     gone: tuple[int, ...]  # the stored files whose rows are deleted
 
 
-def _plan(session: Session, hashes: dict[str, str]) -> _Plan:
+def _plan(session: Session, sources: Sources) -> _Plan:
     stored = {f.path: f for f in session.scalars(select(SourceFile))}
     stale_analysis = stored_version(session) is not None and not _same_analysis(session)
     todo = frozenset(
         rel
-        for rel, sha in hashes.items()
-        if stale_analysis or rel not in stored or stored[rel].sha256 != sha
+        for rel, sha in sources.hashes.items()
+        if rel not in sources.kept
+        and (stale_analysis or rel not in stored or stored[rel].sha256 != sha)
     )
-    removed = tuple(sorted(set(stored) - set(hashes)))
+    removed = tuple(sorted(set(stored) - set(sources.hashes)))
     gone = tuple(stored[rel].id for rel in removed + tuple(sorted(todo)) if rel in stored)
     return _Plan(todo, removed, gone)
 
 
 def _prepare(
-    knowledge_dir: Path, plan: _Plan, progress: Progress | None
+    sources: Sources, plan: _Plan, progress: Progress | None
 ) -> tuple[dict[str, Any], dict[str, _Analysed]]:
     """Read, check and analyse the files to store; raises IngestError with every problem."""
-    parsed, problems = _parse(knowledge_dir, set(plan.todo))
+    parsed, problems = _parse(sources, set(plan.todo))
     if problems:
         raise IngestError(problems)
     total = sum(len(parsed[rel]) for rel in plan.todo)
@@ -304,19 +362,22 @@ def _ingest(
 ) -> IngestReport:
     """Files are read and analysed before the database is locked, so that a large ingestion
     holds the write lock (which every person's next message needs on SQLite) only while its
-    rows are written; should another process have stored something meanwhile, the work is
-    planned again under the lock."""
-    hashes = file_hashes(knowledge_dir)
+    rows are written; should another process have stored or published something meanwhile,
+    the work is planned again under the lock."""
+    files = read_directory(knowledge_dir)
     with sessions() as session:
-        plan = _plan(session, hashes)
-    parsed, analysed = _prepare(knowledge_dir, plan, progress)
+        sources = gather(session, files)
+        plan = _plan(session, sources)
+    parsed, analysed = _prepare(sources, plan, progress)
     report = IngestReport()
     with sessions.begin() as session:
         _one_at_a_time(session)
-        now = _plan(session, hashes)
-        if now != plan:
-            plan = now
-            parsed, analysed = _prepare(knowledge_dir, plan, progress)
+        now_sources = gather(session, files)
+        now = _plan(session, now_sources)
+        if now != plan or now_sources != sources:
+            sources, plan = now_sources, now
+            parsed, analysed = _prepare(sources, plan, progress)
+        hashes = sources.hashes
         report.removed = list(plan.removed)
         report.unchanged = sorted(set(hashes) - plan.todo)
         if plan.gone:
@@ -335,7 +396,10 @@ def _ingest(
             if rel.startswith("articles/"):
                 report.languages[rel] = _languages(parsed[rel])
         session.merge(Meta(key=VERSION_KEY, value=knowledge_version(hashes)))
-        session.merge(Meta(key=ANALYSIS_KEY, value=ANALYSIS_VERSION))
+        if not (sources.kept and not _same_analysis(session)):
+            # Files kept unread keep their old analysis: the store does not claim the new one
+            # until a replica that has them ingests them again.
+            session.merge(Meta(key=ANALYSIS_KEY, value=ANALYSIS_VERSION))
     return report
 
 

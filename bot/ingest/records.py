@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from bot.ingest.problems import Problem
+from bot.ingest.readable import Readable
 from bot.ingest.yamltext import TextDatesLoader
 from bot.records import ProjectRecord
 
@@ -34,7 +34,9 @@ def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int:
     return line + 1
 
 
-def read_records(path: Path, rel: str) -> tuple[list[tuple[ProjectRecord, int]], list[Problem]]:
+def read_records(
+    path: Readable, rel: str
+) -> tuple[list[tuple[ProjectRecord, int]], list[Problem]]:
     """Validated records with their line numbers, and every problem found in the file."""
     try:
         loader = TextDatesLoader(path.read_text(encoding="utf-8-sig"))

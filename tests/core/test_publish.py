@@ -1,5 +1,6 @@
-"""bot.publish: answers read and checked one by one, ids, the two files, ingestion or nothing;
-and what it relies on: subfolders of the knowledge directory, the record's ``link``."""
+"""bot.publish: answers read and checked one by one, ids, the two files kept in the database,
+ingestion or nothing; and what it relies on: subfolders of the knowledge directory, the
+record's ``link``."""
 
 from __future__ import annotations
 
@@ -12,13 +13,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import select
 
 import bot.publish
+from bot import content
 from bot.answers.items import record_details
 from bot.catalog import upcoming_events
 from bot.ingest.articles import read_markdown
 from bot.ingest.loader import knowledge_files
+from bot.ingest.readable import StoredText
 from bot.ingest.records import read_records
+from bot.models import Content
 from bot.moments import InvalidInput, example_moment, parse_moment
 from bot.publish import (
     EventDraft,
@@ -33,7 +38,7 @@ from bot.publish import (
     parse_zone,
     publish,
     slug,
-    write_event,
+    store_event,
     zone_choices,
 )
 from bot.records import ProjectRecord
@@ -199,10 +204,9 @@ def test_an_id_already_taken_is_drawn_again(
 ) -> None:
     drawn = iter(["aaaaaa", "bbbbbb", "cccccc"])
     monkeypatch.setattr(bot.publish.secrets, "token_hex", lambda _n: next(drawn))
-    existing = tmp_path / "records" / "published" / "2027-03-01-x-bbbbbb.yaml"
-    existing.parent.mkdir(parents=True)
-    existing.write_text("[]\n", encoding="utf-8")
-    assert new_id(draft(title="x"), {"2027-03-01-x-aaaaaa"}, tmp_path) == "2027-03-01-x-cccccc"
+    used = {"records/published/2027-03-01-x-bbbbbb.yaml"}
+    record_id = new_id(draft(title="x"), {"2027-03-01-x-aaaaaa"}, used.__contains__)
+    assert record_id == "2027-03-01-x-cccccc"
 
 
 def test_the_record_repeats_what_was_typed_in_every_language() -> None:
@@ -235,27 +239,41 @@ def test_a_link_is_a_web_address_of_an_online_event() -> None:
 # -- files and ingestion ----------------------------------------------------------------------
 
 
-def test_the_files_read_back_as_written(tmp_path: Path) -> None:
-    published = write_event(tmp_path, draft(), now=NOW, taken=set(), author=42)
-    article_path, record_path = published.article_path, published.record_path
-    assert published.files == [article_path, record_path]
-    assert article_path == tmp_path / "articles" / "published" / f"{published.record.id}.md"
-    article = read_markdown(article_path, "articles/published/x.md")
+def test_the_files_read_back_as_written(
+    assistant_over: Callable[[Path], Assistant], knowledge_copy: Path
+) -> None:
+    """Both files are stored as a first version, with who published them beside the text,
+    not in it; withdrawn, nothing is left."""
+    sessions = assistant_over(knowledge_copy).sessions
+    published = store_event(sessions, draft(), now=NOW, taken=set(), author=42)
+    record_id = published.record.id
+    assert (published.article_path, published.record_path) == (
+        f"articles/published/{record_id}.md",
+        f"records/published/{record_id}.yaml",
+    )
+    with sessions() as session:
+        stored = content.current(session)
+        rows = session.scalars(select(Content)).all()
+    assert sorted(stored) == sorted([published.article_path, published.record_path])
+    assert {(r.version, r.author) for r in rows} == {(1, 42)}
+    article = read_markdown(
+        StoredText("articles/published/x.md", stored[published.article_path]), "x"
+    )
     assert article.title == "ციფრული სერვისები მუნიციპალიტეტებისთვის"
     assert (article.lang, str(article.date)) == ("ka", "2027-01-15")
     assert "რუსთავის მერია" in article.text and "https://example.org/register" in article.text
     assert "2027" in article.text  # the date, in Georgian
-    text = record_path.read_text(encoding="utf-8")
-    assert text.startswith("# Published from the bot (/newevent) by Telegram user 42")
-    assert "translate them here" in text
-    records, problems = read_records(record_path, "records/published/x.yaml")
+    text = stored[published.record_path]
+    assert text.startswith("# Published from the bot (/newevent) on 2027-01-15.")
+    assert "42" not in text.splitlines()[0] and "translate them here" in text
+    records, problems = read_records(StoredText(published.record_path, text), "x.yaml")
     assert problems == [] and [r for r, _line in records] == [published.record]
-    assert sorted(p.name for p in tmp_path.rglob("*.tmp")) == []
     published.withdraw()
-    assert not article_path.exists() and not record_path.exists()
+    with sessions() as session:
+        assert content.current(session) == {}
 
 
-async def test_publishing_writes_both_files_and_ingests_them(
+async def test_publishing_stores_both_files_and_ingests_them(
     assistant_over: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
 ) -> None:
     assistant = assistant_over(knowledge_copy)
@@ -267,7 +285,7 @@ async def test_publishing_writes_both_files_and_ingests_them(
     assert [a.title for a in kb.articles_of(published.record)] == [
         "ციფრული სერვისები მუნიციპალიტეტებისთვის"
     ]
-    assert f"records/published/{record_id}.yaml" in knowledge_files(knowledge_copy)
+    assert not (knowledge_copy / "records" / "published").exists()  # not on this disk
     answer = assistant.ask("Which workshops are coming up?", now=NOW)
     assert [e.id for e in answer.events] == [record_id]
     assert answer.sources[0].path.endswith(f"articles/published/{record_id}.md")
@@ -282,8 +300,8 @@ async def test_a_failed_ingestion_leaves_nothing_behind(
     with pytest.raises(PublishFailed) as caught:
         await publish(assistant, draft(), now=NOW)
     assert any(p.startswith("records/broken.yaml:1: ") for p in caught.value.problems)
-    assert list((knowledge_copy / "articles" / "published").iterdir()) == []
-    assert list((knowledge_copy / "records" / "published").iterdir()) == []
+    with assistant.sessions() as session:
+        assert content.current(session) == {}
     (knowledge_copy / "records" / "broken.yaml").unlink()
     assert assistant.knowledge().version == before
 
@@ -291,11 +309,11 @@ async def test_a_failed_ingestion_leaves_nothing_behind(
 async def test_two_ingestions_at_once_both_succeed(
     assistant_over: Callable[[Path], Assistant], tmp_path: Path, knowledge_copy: Path
 ) -> None:
-    """The event loop may notice a published file while the worker thread ingests it."""
+    """The event loop may notice a published event while the worker thread ingests it."""
     assistant = assistant_over(knowledge_copy)
     assistant.ingest()
-    write_event(knowledge_copy, draft(), now=NOW)
-    write_event(knowledge_copy, draft(title="Second"), now=NOW)
+    store_event(assistant.sessions, draft(), now=NOW)
+    store_event(assistant.sessions, draft(title="Second"), now=NOW)
     reports = await asyncio.gather(*(asyncio.to_thread(assistant.ingest) for _ in range(3)))
     assert sum(len(r.changed) for r in reports) == 4
     assert len(upcoming_events(assistant.knowledge(), NOW)) == 2

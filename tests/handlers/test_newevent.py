@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot import content
+from bot.ingest.readable import StoredText
 from bot.ingest.records import read_records
 from bot.service import Assistant
 from bot.settings import Settings
@@ -50,9 +52,10 @@ def svc(bot: Bot) -> Services:
     return bot.application.bot_data[KEY]
 
 
-def published_files(bot: Bot) -> list[Path]:
-    root = bot.assistant.settings.knowledge_dir
-    return sorted(root.glob("*/published/*"))
+def published_files(bot: Bot) -> list[StoredText]:
+    """What was published through the bot: kept in the database, not in any directory."""
+    with bot.assistant.sessions() as session:
+        return [StoredText(rel, text) for rel, text in sorted(content.current(session).items())]
 
 
 def flat(message: SentMessage) -> str:
@@ -114,15 +117,18 @@ async def test_staff_publish_an_event_that_everyone_then_finds(newsroom: Bot) ->
 
     article, record_file = published_files(newsroom)
     assert article.suffix == ".md" and record_file.suffix == ".yaml"
-    assert article.parent.name == record_file.parent.name == "published"
+    assert article.rel.startswith("articles/published/")
+    assert record_file.rel.startswith("records/published/")
     assert article.stem == record_file.stem
     front = yaml.safe_load(article.read_text(encoding="utf-8").split("---")[1])
     assert front == {"title": TITLE, "date": "2027-01-15", "lang": "en"}
     records, problems = read_records(record_file, "records/published/x.yaml")
     assert problems == []
     ((record, _line),) = records
-    assert record.id == article.stem and record.source == [f"published/{article.name}"]
+    assert record.id == article.stem and record.source == [f"published/{article.stem}.md"]
     assert set(record.name.values()) == {TITLE}
+    knowledge_dir = newsroom.assistant.settings.knowledge_dir
+    assert not (knowledge_dir / "articles" / "published").exists()  # no replica's disk
     assert not (KNOWLEDGE / "articles" / "published").exists()  # the repository is untouched
 
     reader = newsroom.user("ru")

@@ -231,8 +231,9 @@ async def test_a_newevent_dialogue_begun_on_one_replica_goes_on_on_another(
     tmp_path: Path, settings: Settings, server: FakeTelegram
 ) -> None:
     """Each replica has its own copy of the knowledge directory, as on separate machines:
-    the one that publishes writes the files and stores the knowledge; the other notices the
-    new version in the database and answers from it."""
+    the one that publishes stores the event in the database and ingests it; the other
+    notices the new version in the database and answers from it, and so does a replica
+    started later with an empty knowledge directory."""
     copies = [tmp_path / f"knowledge-{n}" for n in range(2)]
     for copy in copies:
         shutil.copytree(KNOWLEDGE, copy)
@@ -256,7 +257,7 @@ async def test_a_newevent_dialogue_begun_on_one_replica_goes_on_on_another(
         # Nine updates, alternating: every step reached the replica that had not handled the
         # step before it, and the dialogue came out whole. The last, Publish, was replica 0's.
         assert balancer.routed == [0, 1] * 4 + [0]
-        assert list((copies[1] / "records").glob("published/*")) == []  # on replica 0 only
+        assert not [*copies[0].rglob("published"), *copies[1].rglob("published")]  # no disk
 
         # Both replicas list it: one published it, the other reloads the stored knowledge
         # (it looks at the database's version stamp every couple of seconds).
@@ -270,6 +271,20 @@ async def test_a_newevent_dialogue_begun_on_one_replica_goes_on_on_another(
                 break
             await asyncio.sleep(0.5)
         assert listed == {0, 1}
+
+    # A replica started afterwards, on a machine with an empty knowledge directory, has the
+    # event too (the database holds what staff publish) and everything the others ingested.
+    empty, later = tmp_path / "knowledge-empty", tmp_path / "later"
+    empty.mkdir()
+    later.mkdir()
+    server.webhook = None  # the stopped replicas' balancer is gone; wait for the new one's
+    async with replicas(later, settings, server, 1, knowledge=[empty]):
+        reader = TelegramUser(server, 4_300_003, "Nino", "en")
+        listing = await say(reader, "/events")
+        assert any(title in button["text"] for button in listing.buttons)
+        answer = await say(reader, "Where is the open data workshop for municipalities?")
+        assert "Gori City Hall" in answer.text
+        assert "Sida" in (await say(reader, "Who funded the study visit to France?")).text
 
 
 async def say(user: TelegramUser, text: str) -> SentMessage:
