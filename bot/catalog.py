@@ -126,6 +126,13 @@ def reminders_left(
     return [offset for offset in before if start.value - offset > now]
 
 
+def reminded(kb: KnowledgeBase, keys: list[str], now: datetime) -> list[ProjectRecord]:
+    """The events among ``keys`` still to come, soonest first (one withdrawn or over is no
+    longer a reminder anyone waits for)."""
+    wanted = set(keys)
+    return [r for r in upcoming_events(kb, now) if r.id in wanted]
+
+
 def can_add_to_calendar(record: ProjectRecord, now: datetime) -> bool:
     """Only a known day or time makes a calendar entry ("May 2016" would invent one), and only
     for an event not over yet: nobody plans to attend what has happened."""

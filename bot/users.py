@@ -240,6 +240,28 @@ class UserStore:
                 for r in session.scalars(query)
             ]
 
+    def reminded_events(self, user_id: int) -> list[str]:
+        """The events the user pressed "Remind me" for, in the order they asked."""
+        with self.sessions() as session:
+            return list(
+                session.scalars(
+                    select(ReminderRequest.event_key)
+                    .where(ReminderRequest.user_id == user_id)
+                    .order_by(ReminderRequest.id)
+                )
+            )
+
+    def cancel_reminder(self, user_id: int, event_key: str) -> bool:
+        """Forget a "Remind me": reminders are addressed when they fall due, so none comes.
+        False when there was none."""
+        with self.sessions.begin() as session:
+            gone = session.execute(
+                delete(ReminderRequest).where(
+                    ReminderRequest.user_id == user_id, ReminderRequest.event_key == event_key
+                )
+            )
+        return bool(gone.rowcount)
+
     def request_reminder(self, user_id: int, event_key: str, now: datetime) -> bool:
         """Remember a "Remind me"; False when the user had already asked for this event."""
         try:

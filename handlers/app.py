@@ -47,6 +47,7 @@ from handlers import (
     newevent,
     pace,
     privacy,
+    reminders,
     staff,
     start,
     subscribe,
@@ -109,6 +110,7 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(CommandHandler("partners", browse.partners))
     add(CommandHandler("subscribe", subscribe.subscribe, private))
     add(CommandHandler("unsubscribe", subscribe.unsubscribe, private))
+    add(CommandHandler("reminders", reminders.my_reminders, private))
     add(CommandHandler("mydata", privacy.my_data, private))
     add(CommandHandler("forget", privacy.forget, private))
     add(CallbackQueryHandler(privacy.confirm, pattern=rf"^{privacy.PREFIX}(yes|no)$"))
@@ -126,6 +128,8 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(CallbackQueryHandler(browse.open_card, pattern=r"^card:"))
     add(CallbackQueryHandler(calendar.add_to_calendar, pattern=r"^ics:"))
     add(CallbackQueryHandler(calendar.remind_me, pattern=r"^remind:"))
+    add(CallbackQueryHandler(reminders.my_reminders, pattern=r"^myreminders$"))
+    add(CallbackQueryHandler(reminders.cancel, pattern=rf"^{reminders.PREFIX}"))
     add(CallbackQueryHandler(ask.read_passage, pattern=r"^full:\d+$"))
     add(CallbackQueryHandler(feedback.vote, pattern=r"^vote:\d+:-?1$"))
     add(CallbackQueryHandler(_noop))

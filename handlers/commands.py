@@ -24,6 +24,7 @@ COMMANDS = (
     ("partners", N_("partner organisations")),
     ("subscribe", N_("announcements and reminders to receive")),
     ("unsubscribe", N_("stop all announcements")),
+    ("reminders", N_("your reminders: see or cancel them")),
     ("language", N_("change the language I answer in")),
     ("mydata", N_("what I keep about you")),
     ("help", N_("what I can do")),

@@ -26,6 +26,7 @@ def help_text(lang: str, bot_username: str, *, staff: bool = False) -> str:
         ("/trainings", _("trainings held so far")),
         ("/partners", _("partner organisations")),
         ("/subscribe", _("announcements and reminders to receive")),
+        ("/reminders", _("your reminders: see or cancel them")),
         ("/language", _("change the language I answer in")),
         ("/mydata", _("what I keep about you (/forget deletes it)")),
     )
@@ -74,7 +75,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 # Commands that belong to a person's private chat with the bot: subscriptions and personal
 # data are someone's own, and staff work is not done in front of a group.
 PRIVATE_ONLY = (
-    "subscribe", "unsubscribe", "mydata", "forget", "announce", "newevent", "staff",
+    "subscribe", "unsubscribe", "reminders", "mydata", "forget", "announce", "newevent", "staff",
     "addstaff", "removestaff",
 )  # fmt: skip
 

@@ -195,6 +195,20 @@ def card_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
+def reminders_keyboard(
+    records: list[ProjectRecord], lang: str, cancel_prefix: str
+) -> InlineKeyboardMarkup:
+    """Per event a row: its card, and 🔕 to cancel the reminder."""
+    rows = [
+        [
+            _button(_record_button_label(r, lang), f"card:{r.id}"),
+            _button("🔕", f"{cancel_prefix}{r.id}"),
+        ]
+        for r in records
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
 def answer_keyboard(
     exchange_id: int | None, lang: str, *, readable: bool, events: list[EventRef]
 ) -> InlineKeyboardMarkup | None:

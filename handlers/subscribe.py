@@ -44,6 +44,8 @@ def toggles(chosen: set[str], lang: str) -> InlineKeyboardMarkup:
         ]
         for option in OPTIONS
     ]
+    _ = translations(lang).gettext
+    rows.append([InlineKeyboardButton(_("🔔 My reminders"), callback_data="myreminders")])
     return InlineKeyboardMarkup(rows)
 
 

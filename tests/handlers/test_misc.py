@@ -35,8 +35,8 @@ async def test_command_menu_is_published_for_every_language(bot: Bot) -> None:
         *(("default", c) for c in ("en", "ka", "uz", "el", "ru")),
     }
     assert [c["command"] for c in menus[("default", "ru")]] == [
-        "start", "events", "trainings", "partners", "subscribe", "unsubscribe", "language",
-        "mydata", "help",
+        "start", "events", "trainings", "partners", "subscribe", "unsubscribe", "reminders",
+        "language", "mydata", "help",
     ]  # fmt: skip
     descriptions = {code: menus[("default", code)][1]["description"] for code in ("en", "ru")}
     assert descriptions["en"] == "upcoming workshops and sessions"

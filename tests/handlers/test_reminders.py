@@ -147,3 +147,36 @@ async def test_opted_in_subscribers_get_reminders_and_new_event_notices(
         assert "Budget workshop (ka)" in reminder.text and reminder.text.startswith("⏰")
         await quiet_for(bot, topic_only)  # subscribed, but did not opt into reminders
         await quiet_for(bot, follower)
+
+
+async def test_my_reminders_lists_them_and_a_cancelled_one_never_comes(
+    workshop_settings: Settings, clock: Clock
+) -> None:
+    """A reader sees the events they asked to be reminded of (/reminders, or from
+    /subscribe), cancels one with 🔕, the list is redrawn in place, and no reminder comes."""
+    clock.now = datetime(2027, 3, 8, 12, 0, tzinfo=UTC)
+    async with running_bot(workshop_settings, Assistant(workshop_settings), clock) as bot:
+        user = bot.user("ru")
+        await user.send("/reminders")
+        empty = await user.reply()
+        assert empty.text.startswith("У вас нет напоминаний.")
+        await user.send("/start event_budget-workshop")
+        card = await user.reply()
+        await user.callback_answer(await user.press(card, "🔔 Напомнить"))
+
+        await user.send("/subscribe")
+        topics = await user.reply()
+        await user.callback_answer(await user.press(topics, "🔔 Мои напоминания"))
+        listing = await user.reply()
+        assert listing.text.startswith("Ваши напоминания")
+        assert "Budget workshop (ru) — среда, 10 марта 2027\u202fг., 10:00, Грузия" in listing.text
+        [event, bell] = listing.buttons
+        assert event["callback_data"] == "card:budget-workshop" and bell["text"] == "🔕"
+
+        answer = await user.callback_answer(await user.press(listing, "🔕"))
+        assert answer["text"] == "Напоминание отменено: Budget workshop (ru)"
+        await user.edited(listing)
+        assert listing.text.startswith("У вас нет напоминаний.") and listing.buttons == []
+
+        clock.now = datetime(2027, 3, 9, 6, 0, 5, tzinfo=UTC)  # when the first would come
+        await quiet_for(bot, user)
