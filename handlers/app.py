@@ -126,6 +126,7 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(CallbackQueryHandler(help.show_help, pattern=r"^help$"))
     add(CallbackQueryHandler(browse.turn_page, pattern=r"^list:(events|trainings|partners):\d+$"))
     add(CallbackQueryHandler(browse.open_card, pattern=r"^card:"))
+    add(CallbackQueryHandler(browse.open_card_in_list, pattern=r"^c:[etp]\d+:"))
     add(CallbackQueryHandler(calendar.add_to_calendar, pattern=r"^ics:"))
     add(CallbackQueryHandler(calendar.remind_me, pattern=r"^remind:"))
     add(CallbackQueryHandler(reminders.my_reminders, pattern=r"^myreminders$"))

@@ -1,21 +1,23 @@
 """/events, /trainings and /partners: lists paged with buttons, each entry opening its card.
 
-Paging edits the list in place (the chat does not fill up with pages); a card is a new message
-so the list stays where it was. An event card offers Add to calendar and Remind me.
+Paging edits the list in place (the chat does not fill up with pages), and so does opening an
+entry: the card replaces the page, with ◀ Back to it. A card opened from anywhere else (an
+answer, a notice, a link) is a message of its own. An event card offers Add to calendar and
+Remind me.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.catalog import Listing, can_add_to_calendar, card, find_record, page, reminders_left
 from bot.i18n import translations
-from handlers.render import card_html, card_keyboard, page_keyboard
+from handlers.render import LIST_CODES, card_html, card_keyboard, page_keyboard
 from handlers.send import patiently, send_html
 from handlers.services import services, user_lang
 
@@ -52,20 +54,28 @@ async def show_listing(
     await send_html(context, chat_id, text, markup)
 
 
-async def show_card(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, record_id: str, lang: str
-) -> None:
+def _card(
+    context: ContextTypes.DEFAULT_TYPE, record_id: str, lang: str, back: str | None = None
+) -> tuple[str, InlineKeyboardMarkup] | None:
     svc = services(context)
     record = find_record(svc.assistant.knowledge(), record_id)
     if record is None:
-        _ = translations(lang).gettext
-        await send_html(context, chat_id, escape(_("That entry is no longer available.")))
-        return
+        return None
     text = card_html(card(record, lang, svc.zone))
     remind = bool(reminders_left(record, svc.clock(), svc.settings.reminders))
     calendar = can_add_to_calendar(record, svc.clock())
-    markup = card_keyboard(record, lang, calendar=calendar, remind=remind)
-    await send_html(context, chat_id, text, markup)
+    return text, card_keyboard(record, lang, calendar=calendar, remind=remind, back=back)
+
+
+async def show_card(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, record_id: str, lang: str
+) -> None:
+    shown = _card(context, record_id, lang)
+    if shown is None:
+        _ = translations(lang).gettext
+        await send_html(context, chat_id, escape(_("That entry is no longer available.")))
+        return
+    await send_html(context, chat_id, *shown)
 
 
 async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -87,24 +97,43 @@ async def partners(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show_listing(context, update.effective_chat.id, "partners", 0, lang)
 
 
-async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A list button (list:<what>:<page>): edit the list message to show that page."""
-    query = update.callback_query
-    lang = await user_lang(update, context)
-    _prefix, what, number = query.data.split(":")
-    await patiently(query.answer)
-    text, markup = _listing(context, what, int(number), lang)
+async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
+    """Redraw the message the button is under; a double tap (nothing to change) is fine."""
     try:
         await patiently(
             lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
         )
     except BadRequest as exc:
-        if "not modified" not in exc.message:  # a double tap: the page is already shown
+        if "not modified" not in exc.message:
             raise
 
 
+async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A list button (list:<what>:<page>), or ◀ Back on a card: show that page in place."""
+    query = update.callback_query
+    lang = await user_lang(update, context)
+    _prefix, what, number = query.data.split(":")
+    await patiently(query.answer)
+    await _edit(query, *_listing(context, what, int(number), lang))
+
+
+async def open_card_in_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An entry of a list page (c:<list><page>:<id>): its card replaces the page."""
+    query = update.callback_query
+    lang = await user_lang(update, context)
+    _prefix, where, record_id = query.data.split(":", 2)
+    back = f"list:{LIST_CODES[where[0]]}:{where[1:]}"
+    shown = _card(context, record_id, lang, back)
+    if shown is None:
+        _ = translations(lang).gettext
+        await patiently(lambda: query.answer(_("That entry is no longer available.")))
+        return
+    await patiently(query.answer)
+    await _edit(query, *shown)
+
+
 async def open_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A record button (card:<id>): send its detail card."""
+    """A record button elsewhere (card:<id>): send its card as a message of its own."""
     query = update.callback_query
     await patiently(query.answer)
     lang = await user_lang(update, context)

@@ -164,9 +164,16 @@ def welcome_keyboard(lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(language_keyboard() + menu_keyboard(lang))
 
 
+# A record opened from a list page says which page to go back to, in few bytes: callback
+# data is limited to 64, and an id may take 48 ("c:e0:<id>").
+LIST_CODES: dict[str, Listing] = {"e": "events", "t": "trainings", "p": "partners"}
+_CODE_OF = {what: code for code, what in LIST_CODES.items()}
+
+
 def page_keyboard(page: Page, what: Listing, lang: str) -> InlineKeyboardMarkup:
     """One button per record on the page, then ◀ n/N ▶ when there is more than one page."""
-    rows = [[_button(_record_button_label(r, lang), f"card:{r.id}")] for r in page.records]
+    opens = f"c:{_CODE_OF[what]}{page.number}:"
+    rows = [[_button(_record_button_label(r, lang), f"{opens}{r.id}")] for r in page.records]
     if page.count > 1:
         nav = []
         if page.has_previous:
@@ -179,8 +186,10 @@ def page_keyboard(page: Page, what: Listing, lang: str) -> InlineKeyboardMarkup:
 
 
 def card_keyboard(
-    record: ProjectRecord, lang: str, *, calendar: bool, remind: bool
+    record: ProjectRecord, lang: str, *, calendar: bool, remind: bool, back: str | None = None
 ) -> InlineKeyboardMarkup:
+    """Add to calendar and Remind me where they apply, Register, and ◀ Back to the list page
+    (callback data ``back``) when the card replaced one."""
     _ = translations(lang).gettext
     rows = []
     row = []
@@ -192,6 +201,8 @@ def card_keyboard(
         rows.append(row)
     if record.registration:
         rows.append([InlineKeyboardButton(_("✍️ Register"), url=record.registration)])
+    if back:
+        rows.append([_button(_("◀ Back"), back)])
     return InlineKeyboardMarkup(rows)
 
 

@@ -63,12 +63,12 @@ async def test_events_are_paged_soonest_first(planned: Bot) -> None:
     await user.send("/events")
     listing = await user.reply()
     assert listing.text.startswith("Upcoming events")
-    names = [b["text"] for b in listing.buttons if b["callback_data"].startswith("card:")]
+    names = [b["text"] for b in listing.buttons if b["callback_data"].startswith("c:")]
     assert names == [f"Mar {d}, 2027 · Planned workshop on day {d} (en)" for d in range(10, 15)]
     assert "1/2" in [b["text"] for b in listing.buttons]
     await user.press(listing, "▶")
     await user.edited(listing)
-    names = [b["text"] for b in listing.buttons if b["callback_data"].startswith("card:")]
+    names = [b["text"] for b in listing.buttons if b["callback_data"].startswith("c:")]
     assert names == [
         "Mar 15, 2027 · Planned workshop on day 15 (en)",
         "Mar 16, 2027 · Planned workshop on day 16 (en)",
@@ -84,7 +84,7 @@ async def test_event_card_shows_local_time_and_offers_calendar_and_reminder(plan
     await user.send("/events")
     listing = await user.reply()
     await user.press(listing, "day 12")
-    card = await user.reply()
+    card = await user.edited(listing)  # the card replaces the list, which stays one message
     assert card.text.startswith("Planned workshop on day 12 (ru)")
     assert "12 марта 2027" in card.text and "10:00" in card.text and "13:00" in card.text
     assert "Tbilisi City Hall (ru)" in card.text
@@ -102,6 +102,11 @@ async def test_event_card_shows_local_time_and_offers_calendar_and_reminder(plan
             select(ReminderRequest.event_key).where(ReminderRequest.user_id == user.id)
         ).all()
     assert asked == ["planned-workshop-12"]
+    await user.press(card, "◀ Назад")  # back to the page the card was opened from
+    listing = await user.edited(card, 2)
+    assert listing.text.startswith("Предстоящие мероприятия")
+    assert "c:e0:planned-workshop-12" in [b["callback_data"] for b in listing.buttons]
+    assert not [m for m in user.unread() if not m.document]  # the card was no new message
 
 
 async def test_deep_link_opens_an_event_card(planned: Bot) -> None:
@@ -119,17 +124,17 @@ async def test_nothing_upcoming_shows_the_most_recent_events(bot: Bot) -> None:
     assert listing.text.startswith("Nothing is scheduled at the moment.")
     assert "The most recent ones were:" in listing.text
     first = listing.buttons[0]
-    assert first["callback_data"] == "card:gr-innovation-workshop-2021-07-27"
+    assert first["callback_data"] == "c:e0:gr-innovation-workshop-2021-07-27"
     assert first["text"].startswith("Jul 27, 2021 · ")
     await user.press(listing, first["text"])
-    card = await user.reply()
+    card = await user.edited(listing)
     assert "July 27, 2021" in card.text
     assert "🔔" not in str(card.buttons)  # no reminder can come for a past event
     assert "📆" not in str(card.buttons)  # nor is it worth a calendar entry
     query = await user.press_data(card, "remind:gr-innovation-workshop-2021-07-27")  # old card
     assert (await user.callback_answer(query))["text"] == "This event has already taken place."
     await user.press_data(listing, "list:events:1")  # all of them, a page at a time
-    older = await user.edited(listing)
+    older = await user.edited(listing, 2)
     assert older.buttons[0]["callback_data"] not in (first["callback_data"], "list:events:0")
     assert any(b["callback_data"] == "list:events:0" for b in older.buttons)  # ◀ back
 
@@ -139,10 +144,10 @@ async def test_partners_list_and_card(bot: Bot) -> None:
     await user.send("/partners")
     listing = await user.reply()
     assert listing.text.startswith("Partner organisations")
-    names = [b["text"] for b in listing.buttons if b["callback_data"].startswith("card:")]
+    names = [b["text"] for b in listing.buttons if b["callback_data"].startswith("c:")]
     assert names == sorted(names, key=str.casefold) and len(names) == 5
     await user.press(listing, names[0])
-    card = await user.reply()
+    card = await user.edited(listing)
     assert card.text.startswith(names[0].rstrip("…"))
     assert "📆" not in str(card.buttons) and "🔔" not in str(card.buttons)
 
@@ -154,15 +159,17 @@ async def test_trainings_in_georgian(bot: Bot) -> None:
     assert listing.text.startswith("ტრენინგები")
     first = listing.buttons[0]
     await user.press(listing, first["text"])
-    card = await user.reply()
+    card = await user.edited(listing)
     assert first["text"].rstrip("…").split(" · ")[-1] in card.text.splitlines()[0]
+    await user.press(card, "◀ უკან")
+    assert (await user.edited(card, 2)).text.startswith("ტრენინგები")
 
 
 async def test_deep_link_opens_a_list(bot: Bot) -> None:
     user = bot.user("el")
     await user.send("/start partners")
     listing = await user.reply()
-    assert listing.buttons[0]["callback_data"].startswith("card:")
+    assert listing.buttons[0]["callback_data"].startswith("c:p0:")
     assert not listing.text.startswith("Γεια σας")
 
 
