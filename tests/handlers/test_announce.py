@@ -244,7 +244,9 @@ async def test_subscribe_toggles_and_unsubscribe(newsroom: Bot) -> None:
     user = newsroom.user("ka")
     await user.send("/subscribe")
     menu = await user.reply()
-    assert all(b["text"].startswith("▫️") for b in menu.buttons)
+    *topics, reminders = menu.buttons
+    assert all(b["text"].startswith("▫️") for b in topics)
+    assert reminders["text"] == "🔔 ჩემი შეხსენებები"
     query = await user.press(menu, "ტრენინგ")
     assert (await user.callback_answer(query))["text"].startswith("გამოწერილია")
     menu = await user.edited(menu)
