@@ -136,6 +136,7 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(CallbackQueryHandler(_noop))
     add(InlineQueryHandler(inline.inline_query))
     add(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, ask.ask))
+    add(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS, ask.in_group))
     add(MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT, media.not_text))
     add(MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, help.unknown_command))
     application.add_error_handler(on_error)

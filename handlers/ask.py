@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from html import escape
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Update
+from telegram import MessageEntity, Update
 from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
@@ -46,6 +47,41 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     events = answer.events[:EVENT_BUTTONS]
     markup = answer_keyboard(exchange_id, answer.lang, readable=readable, events=events)
     await send_chunks(context, chat_id, answer_html(answer), markup)
+
+
+async def in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group message that mentions the bot (``@bot какие тренинги…``) or replies to one of
+    its messages: answered in the group, as a reply to the asker. Everything else said in the
+    group is not for the bot. Votes and the full passage belong to the asker's private chat,
+    so the answer carries only its events' buttons."""
+    message = update.effective_message
+    me = context.bot
+    mention = f"@{me.username}".casefold()
+    mentioned = [
+        entity
+        for entity in message.entities
+        if entity.type == MessageEntity.MENTION
+        and message.parse_entity(entity).casefold() == mention
+    ]
+    replied = message.reply_to_message and message.reply_to_message.from_user
+    if not mentioned and not (replied and replied.id == me.id):
+        return
+    text = message.text or ""
+    for entity in sorted(mentioned, key=lambda e: -e.offset):  # from the end: offsets hold
+        text = text[: entity.offset] + text[entity.offset + entity.length :]
+    question = well_formed(" ".join(text.split())[:MAX_QUESTION])
+    if not question:
+        _ = translations(await user_lang(update, context)).gettext
+        hint = _("Ask me after my name, for example: @{bot} which trainings were held?")
+        await send_html(
+            context, message.chat_id, escape(hint.format(bot=me.username)), reply_to=message
+        )
+        return
+    answer, _exchange = await asyncio.to_thread(_answer, update, context, question)
+    markup = answer_keyboard(
+        None, answer.lang, readable=False, events=answer.events[:EVENT_BUTTONS]
+    )
+    await send_chunks(context, message.chat_id, answer_html(answer), markup, reply_to=message)
 
 
 def _answer(

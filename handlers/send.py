@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
@@ -88,10 +88,18 @@ async def send_html(
     chat_id: int,
     text: str,
     markup: InlineKeyboardMarkup | None = None,
+    *,
+    reply_to: Message | None = None,
 ) -> Message | None:
-    """Send one HTML message; None if the user has blocked the bot (now marked as such), or
-    if Telegram's answer was lost (a timeout, an unreadable answer): the message may well have
-    arrived, and is not sent again."""
+    """Send one HTML message (in reply to ``reply_to``, in a group: who asked is then plain);
+    None if the user has blocked the bot (now marked as such), or if Telegram's answer was
+    lost (a timeout, an unreadable answer): the message may well have arrived, and is not
+    sent again."""
+    replying = (
+        ReplyParameters(reply_to.message_id, allow_sending_without_reply=True)
+        if reply_to
+        else None
+    )
     try:
         return await patiently(
             lambda: context.bot.send_message(
@@ -100,6 +108,7 @@ async def send_html(
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
                 link_preview_options=NO_PREVIEW,
+                reply_parameters=replying,
             ),
             repeatable=False,
         )
@@ -122,11 +131,16 @@ async def send_chunks(
     chat_id: int,
     chunks: list[str],
     markup: InlineKeyboardMarkup | None = None,
+    *,
+    reply_to: Message | None = None,
 ) -> Message | None:
-    """Send a long reply in order; the buttons go under its last part."""
+    """Send a long reply in order (its first part in reply to ``reply_to``); the buttons go
+    under its last part."""
     last = None
     for number, chunk in enumerate(chunks, 1):
-        last = await send_html(context, chat_id, chunk, markup if number == len(chunks) else None)
+        buttons = markup if number == len(chunks) else None
+        replying = reply_to if number == 1 else None
+        last = await send_html(context, chat_id, chunk, buttons, reply_to=replying)
         if last is None:
             return None
     return last

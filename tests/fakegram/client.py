@@ -4,6 +4,7 @@ the bot sent them — the way a test of a chat bot should read (push a message, 
 from __future__ import annotations
 
 import itertools
+import re
 import time
 
 from tests.fakegram.server import FakeTelegram, SentMessage
@@ -47,13 +48,26 @@ class TelegramUser:
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         await self.server.push_update({"message": self._message(**content)})
 
-    async def send_in_group(self, group: dict, text: str) -> None:
-        """Send ``text`` in a group chat (``server.group_chat``), as this user."""
+    async def send_in_group(
+        self, group: dict, text: str, reply_to: SentMessage | None = None
+    ) -> int:
+        """Send ``text`` in a group chat (``server.group_chat``), as this user, marking a
+        leading /command and every @mention as Telegram does; ``reply_to`` makes it a reply
+        to one of the bot's messages. Returns the message's id."""
         message = {**self._message(text=text), "chat": group}
+        entities = [
+            {"type": "mention", "offset": m.start(), "length": len(m[0])}
+            for m in re.finditer(r"@\w+", text)
+        ]
         if text.startswith("/"):
             command = text.split()[0]
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+            entities.insert(0, {"type": "bot_command", "offset": 0, "length": len(command)})
+        if entities:
+            message["entities"] = entities
+        if reply_to is not None:
+            message["reply_to_message"] = self.server._message_dict(reply_to)
         await self.server.push_update({"message": message})
+        return message["message_id"]
 
     async def send_sticker(self) -> None:
         sticker = {

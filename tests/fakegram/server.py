@@ -69,6 +69,7 @@ class SentMessage:
     reply_markup: dict | None = None
     document: dict | None = None  # {"file_name", "mime_type", "content"} for sendDocument
     edits: int = 0
+    reply_to: int | None = None  # the message it answers (reply_parameters.message_id)
 
     @property
     def buttons(self) -> list[dict]:
@@ -524,6 +525,7 @@ class FakeTelegram:
             shown,
             str(params.get("text")),
             self._markup(params.get("reply_markup")),
+            reply_to=(params.get("reply_parameters") or {}).get("message_id"),
         )
         self.sent.append(message)
         return self._message_dict(message)

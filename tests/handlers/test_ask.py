@@ -11,6 +11,8 @@ from bot.models import Exchange
 from bot.service import Assistant
 from tests.conftest import MakeSettings
 from tests.core.test_background import ARTICLE, QUESTION
+from tests.fakegram.client import TelegramUser
+from tests.fakegram.server import SentMessage
 from tests.handlers.conftest import Bot, Clock, running_bot
 
 
@@ -161,3 +163,30 @@ async def test_an_article_dropped_in_is_answered_without_a_restart(
             assert asyncio.get_running_loop().time() < deadline, "not answered within 90 s"
             await asyncio.sleep(0.2)
         assert "Source: Public procurement training in Zestaponi" in reply.text
+
+
+async def test_in_a_group_the_bot_answers_when_named_or_replied_to(bot: Bot) -> None:
+    """A group hears the bot only when it is named (@bot) or answered: then it replies to the
+    asker in the group, in the question's language; other talk in the group is not for it."""
+    server = bot.server
+    group = server.group_chat(-100_555, "Reform colleagues")
+    member = TelegramUser(server, 5_500_001, "Irakli", "ru")
+
+    def in_group() -> list[SentMessage]:
+        return server.messages_to(group["id"])
+
+    asked = await member.send_in_group(group, "@reformbot_test_bot какие тренинги прошли в Хоби?")
+    [answer] = await server.wait_for(lambda: in_group() or None, 10)
+    assert answer.reply_to == asked
+    assert "Хоби" in answer.text or "ხობ" in answer.text
+    assert "👍" not in str(answer.buttons)  # votes are for the private chat
+
+    await member.send_in_group(group, "Коллеги, обед в час.")
+    follow_up = await member.send_in_group(group, "А в Мцхете?", reply_to=answer)
+    [_, second] = await server.wait_for(lambda: in_group()[1:] and in_group(), 10)
+    assert second.reply_to == follow_up
+    assert "Мцхет" in second.text or "მცხეთ" in second.text
+    await member.send_in_group(group, "@reformbot_test_bot")
+    [*_, hint] = await server.wait_for(lambda: in_group()[2:] and in_group(), 10)
+    assert hint.text.startswith("Задайте вопрос после моего имени")
+    assert len(in_group()) == 3  # the lunch remark got no reply
