@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from bot.i18n import LOCALES_DIR, babel_locale, locale_name, translations
 from bot.i18n.formatting import format_when
 from bot.publish import ZONE_CHOICES
 from bot.records import Precision, When
+from bot.service import Assistant
 from bot.settings import PROJECT_ROOT
 from bot.text.detect import SUPPORTED
 
@@ -83,3 +85,14 @@ def test_georgia_keeps_standard_time_in_a_russian_december() -> None:
     moment = When(value=december, precision=Precision.MINUTE)
     text = format_when(moment, None, "ru", december.tzinfo)
     assert text.endswith("Грузия, стандартное время") and "летнее" not in text
+
+
+def test_the_readme_shows_what_each_reader_sees_as_the_bot_makes_it(assistant: Assistant) -> None:
+    """The README's six-locale table is the output of bench/locale_table.py, not typed."""
+    spec = importlib.util.spec_from_file_location(
+        "locale_table", PROJECT_ROOT / "bench" / "locale_table.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"{module.BEGIN}\n{module.table(assistant)}\n{module.END}" in readme
