@@ -48,6 +48,7 @@ from handlers import (
     pace,
     privacy,
     reminders,
+    scheduled,
     staff,
     start,
     subscribe,
@@ -116,6 +117,8 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(CallbackQueryHandler(privacy.confirm, pattern=rf"^{privacy.PREFIX}(yes|no)$"))
     add(CommandHandler("myid", staff.my_id))
     add(CommandHandler("staff", staff.list_staff, private))
+    add(CommandHandler("scheduled", scheduled.scheduled, private))
+    add(CallbackQueryHandler(scheduled.cancel, pattern=rf"^{scheduled.PREFIX}\d+$"))
     add(CommandHandler("addstaff", staff.add_staff, private))
     add(CommandHandler("removestaff", staff.remove_staff, private))
     add(CommandHandler(help.PRIVATE_ONLY, help.in_private_only, filters.ChatType.GROUPS))

@@ -31,6 +31,7 @@ COMMANDS = (
 )
 STAFF_COMMANDS = (
     ("announce", N_("send an announcement to subscribers")),
+    ("scheduled", N_("announcements waiting to be sent, to cancel")),
     ("newevent", N_("publish an event")),
     ("cancel", N_("stop what you are writing")),
     ("staff", N_("programme staff (admins)")),

@@ -33,6 +33,7 @@ def help_text(lang: str, bot_username: str, *, staff: bool = False) -> str:
     if staff:  # not in the public command menu, so they are listed here for staff
         commands += (
             ("/announce", _("send an announcement to subscribers")),
+            ("/scheduled", _("announcements waiting to be sent, to cancel")),
             ("/newevent", _("publish an event")),
             ("/staff", _("programme staff (admins: /addstaff, /removestaff)")),
         )
@@ -75,8 +76,8 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 # Commands that belong to a person's private chat with the bot: subscriptions and personal
 # data are someone's own, and staff work is not done in front of a group.
 PRIVATE_ONLY = (
-    "subscribe", "unsubscribe", "reminders", "mydata", "forget", "announce", "newevent", "staff",
-    "addstaff", "removestaff",
+    "subscribe", "unsubscribe", "reminders", "mydata", "forget", "announce", "scheduled",
+    "newevent", "staff", "addstaff", "removestaff",
 )  # fmt: skip
 
 

@@ -151,6 +151,41 @@ async def test_a_scheduled_announcement_goes_at_its_time(newsroom: Bot) -> None:
     assert message[0].text == "Tomorrow's session moves to room 5."
 
 
+async def test_staff_see_and_cancel_scheduled_announcements_in_the_bot(newsroom: Bot) -> None:
+    """/scheduled lists what waits, with its time in the bot's zone and its audience; Cancel
+    stops it (nobody gets it at its time) and redraws the list; someone removed from staff
+    meanwhile cannot cancel from a list they were shown, and a reader cannot list."""
+    (reader,) = add_subscribers(newsroom, ["en"], 640_000)
+    writer = TelegramUser(newsroom.server, STAFF_ID, "Tamar", "en")
+    await compose(writer, {"en": "The budget session moves to room 5."}, "Everyone subscribed")
+    await writer.press((await writer.replies(3))[2], "Schedule")
+    await writer.reply()
+    due = newsroom.clock.now + timedelta(hours=2)
+    await writer.send(f"{due:%Y-%m-%d %H:%M}")
+    assert "#1" in (await writer.reply()).text
+
+    staff = writer
+    staff.language_code = "ru"  # their app in Russian from now on
+    await staff.send("/scheduled")
+    listing = await staff.reply()
+    assert listing.text.startswith("Запланированные объявления (время по UTC):")
+    assert "#1 · " in listing.text and "Всем подписчикам" in listing.text
+    assert "The budget session moves to room 5." in listing.text
+    outsider = newsroom.user("en")
+    await outsider.send("/scheduled")
+    assert (await outsider.reply()).text == "Only programme staff can do that."
+    refused = await outsider.callback_answer(await outsider.press(listing, "#1"))
+    assert refused["text"] == "Only programme staff can do that."
+
+    done = await staff.callback_answer(await staff.press(listing, "✖"))
+    assert done["text"] == "Объявление #1 отменено: его никто не получит."
+    await staff.edited(listing)
+    assert listing.text == "Нет объявлений, ожидающих отправки." and listing.buttons == []
+    newsroom.clock.now = due + timedelta(minutes=1)
+    await delivery_rounds(newsroom)
+    assert newsroom.server.messages_to(reader) == []
+
+
 async def test_cancel_stops_the_draft(newsroom: Bot) -> None:
     (reader,) = add_subscribers(newsroom, ["en"], 630_000)
     staff = TelegramUser(newsroom.server, STAFF_ID, "Tamar", "en")
@@ -314,8 +349,16 @@ async def test_staff_see_their_commands_in_a_menu_of_their_own(newsroom: Bot) ->
     await admin.reply()
     menus = newsroom.server.commands
     own = await newsroom.server.wait_for(lambda: menus.get((f"chat:{STAFF_ID}", "")), 10)
-    assert [c["command"] for c in own][-4:] == ["announce", "newevent", "cancel", "staff"]
-    assert own[-4]["description"] == "отправить объявление подписчикам"
+    assert [c["command"] for c in own][-5:] == [
+        "announce",
+        "scheduled",
+        "newevent",
+        "cancel",
+        "staff",
+    ]
+    assert {c["command"]: c["description"] for c in own}["announce"] == (
+        "отправить объявление подписчикам"
+    )
     assert "announce" not in [c["command"] for c in menus[("default", "ru")]]
 
     colleague = newsroom.user("ka")
@@ -324,7 +367,9 @@ async def test_staff_see_their_commands_in_a_menu_of_their_own(newsroom: Bot) ->
     await admin.send(f"/addstaff {colleague.id}")
     await admin.reply()
     theirs = await newsroom.server.wait_for(lambda: menus.get((f"chat:{colleague.id}", "")), 10)
-    assert theirs[-4]["description"] == "განცხადების გაგზავნა გამომწერებისთვის"
+    assert {c["command"]: c["description"] for c in theirs}["announce"] == (
+        "განცხადების გაგზავნა გამომწერებისთვის"
+    )
     await admin.send(f"/removestaff {colleague.id}")
     await admin.reply()
     assert (f"chat:{colleague.id}", "") not in menus
