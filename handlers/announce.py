@@ -193,17 +193,30 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     langs = None if len(draft["langs"]) == len(SUPPORTED) else draft["langs"]
     recipients = await asyncio.to_thread(svc.subscriptions.audience, draft["topic"], langs)
     draft["count"] = len(recipients)
-    await _say(update, context, escape(_("Preview:")))
-    await _say(update, context, draft["texts"].get(lang) or draft["texts"][draft["fallback"]])
+    texts, fallback = draft["texts"], draft["fallback"]
+    await _say(update, context, escape(_("Preview, each version as its readers will get it:")))
+    for version in texts.values():
+        await _say(update, context, version)
     by_lang = Counter(r.lang for r in recipients)
-    lines = [
-        _("Recipients: {count}").format(count=format_number(len(recipients), lang)),
-        *(
-            f"• {LANGUAGE_NAMES[tag]}: {format_number(by_lang[tag], lang)}"
-            for tag in SUPPORTED
-            if by_lang[tag]
-        ),
-    ]
+    lines = [_("Recipients: {count}").format(count=format_number(len(recipients), lang))]
+    strays = 0
+    for tag in SUPPORTED:
+        if not by_lang[tag]:
+            continue
+        count = format_number(by_lang[tag], lang)
+        if tag in texts:
+            line = _("• {language}: {count}, their own version")
+        else:
+            strays += by_lang[tag]
+            line = _("• {language}: {count}, the {fallback} version (none of their own)")
+        lines.append(
+            line.format(
+                language=LANGUAGE_NAMES[tag], count=count, fallback=LANGUAGE_NAMES[fallback]
+            )
+        )
+    if strays:
+        warning = _("⚠️ {count} of them get a version not in their language.")
+        lines.append(warning.format(count=format_number(strays, lang)))
     rows = [
         [_button(_("📣 Send now"), "send"), _button(_("🕒 Schedule"), "schedule")],
         [_button(_("Cancel"), "cancel")],

@@ -66,12 +66,19 @@ async def test_a_thousand_subscribers_each_get_one_copy_in_their_language(
     ids = add_subscribers(newsroom, codes, 600_000)
     staff = TelegramUser(newsroom.server, STAFF_ID, "Tamar", "en")
     await compose(staff, TEXTS, "Everyone subscribed")
-    preview = await staff.replies(3)
-    assert preview[0].text == "Preview:"
-    assert preview[1].text == TEXTS["en"]
-    assert preview[2].text.splitlines()[0] == "Recipients: 1,000"
-    assert "• ქართული: 330" in preview[2].text and "• Ελληνικά: 5" in preview[2].text
-    await staff.press(preview[2], "Send now")
+    *preview, summary = await staff.replies(len(TEXTS) + 2)
+    assert preview[0].text == "Preview, each version as its readers will get it:"
+    assert [m.text for m in preview[1:]] == list(TEXTS.values())
+    assert summary.text.splitlines() == [
+        "Recipients: 1,000",
+        "• English: 330, their own version",
+        "• ქართული: 330, their own version",
+        "• Oʻzbekcha: 5, the English version (none of their own)",
+        "• Ελληνικά: 5, the English version (none of their own)",
+        "• Русский: 330, their own version",
+        "⚠️ 10 of them get a version not in their language.",
+    ]
+    await staff.press(summary, "Send now")
     queued = await staff.reply()
     assert "is on its way" in queued.text
 
@@ -123,6 +130,29 @@ async def test_audience_by_topic_and_language(newsroom: Bot) -> None:
     )
     for other in (trainings[0], *partners, *everything):
         assert server.messages_to(other) == []
+
+
+async def test_the_preview_in_russian_says_who_gets_another_language(newsroom: Bot) -> None:
+    """A Russian-only announcement: the Russian-speaking writer sees it as readers will, and
+    that the Georgian and English readers get the Russian version."""
+    add_subscribers(newsroom, ["ru", "ru", "ka", "en"], 650_000)
+    staff = TelegramUser(newsroom.server, STAFF_ID, "Tamar", "ru")
+    await staff.send("/announce")
+    await staff.press(await staff.reply(), "Русский")
+    await staff.reply()
+    await staff.send(TEXTS["ru"])
+    await staff.press(await staff.reply(), "Продолжить")
+    await staff.press(await staff.reply(), "Всем подписчикам")
+    await staff.press(await staff.reply(), "Продолжить")
+    heading, version, summary = await staff.replies(3)
+    assert heading.text == "Предпросмотр: каждая версия так, как её получат читатели:"
+    assert version.text == TEXTS["ru"]
+    assert summary.text.splitlines()[1:] == [
+        "• English: 1, версия на языке Русский (своей нет)",
+        "• ქართული: 1, версия на языке Русский (своей нет)",
+        "• Русский: 2, своя версия",
+        "⚠️ 2 из них получат версию не на своём языке.",
+    ]
 
 
 async def test_a_scheduled_announcement_goes_at_its_time(newsroom: Bot) -> None:
