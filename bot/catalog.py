@@ -20,11 +20,49 @@ PAGE_SIZE = 5
 
 
 @dataclass(frozen=True)
+class Filter:
+    """Which records of a listing to show: of one country (ISO 3166 code), of one month.
+
+    Written as a short token for buttons, whose data Telegram limits to 64 bytes: ``GE``,
+    ``2703`` (March 2027), ``GE2703``, or empty for everything."""
+
+    country: str | None = None
+    month: tuple[int, int] | None = None  # (year, month)
+
+    @property
+    def token(self) -> str:
+        month = f"{self.month[0] % 100:02d}{self.month[1]:02d}" if self.month else ""
+        return (self.country or "") + month
+
+    @classmethod
+    def parse(cls, token: str) -> Filter:
+        country = token[:2] if token[:2].isalpha() else None
+        digits = token[2:] if country else token
+        month = (2000 + int(digits[:2]), int(digits[2:])) if len(digits) == 4 else None
+        return cls(country, month if month and 1 <= month[1] <= 12 else None)
+
+    def keeps(self, record: ProjectRecord) -> bool:
+        if self.country and record.country != self.country:
+            return False
+        if self.month:
+            start = record.start
+            if start is None or start.precision is Precision.YEAR:
+                return False
+            return (start.value.year, start.value.month) == self.month
+        return True
+
+
+NO_FILTER = Filter()
+
+
+@dataclass(frozen=True)
 class Page:
     records: list[ProjectRecord]
     number: int  # from 0
     count: int  # pages in all, at least 1
     upcoming: bool  # False when an event listing fell back to the most recent past events
+    countries: tuple[str, ...] = ()  # what the listing can be narrowed to
+    months: tuple[tuple[int, int], ...] = ()
 
     @property
     def has_previous(self) -> bool:
@@ -93,13 +131,36 @@ def listing(
 
 
 def page(
-    kb: KnowledgeBase, what: Listing, number: int, now: datetime, lang: str, size: int = PAGE_SIZE
+    kb: KnowledgeBase,
+    what: Listing,
+    number: int,
+    now: datetime,
+    lang: str,
+    size: int = PAGE_SIZE,
+    chosen: Filter = NO_FILTER,
 ) -> Page:
-    """One page of a listing; a page number past the end (an old button) shows the last page."""
+    """One page of a listing, narrowed by ``chosen``; a page number past the end (an old
+    button) shows the last page. The countries and months offered are those the records of
+    the listing (narrowed by the other criterion) have, so a choice never leads to nothing."""
     records, upcoming = listing(kb, what, now, lang)
+    by_month = [r for r in records if Filter(month=chosen.month).keeps(r)]
+    by_country = [r for r in records if Filter(country=chosen.country).keeps(r)]
+    countries = tuple(sorted({r.country for r in by_month if r.country}))
+    months = tuple(
+        sorted(
+            {
+                (r.start.value.year, r.start.value.month)
+                for r in by_country
+                if r.start and r.start.precision is not Precision.YEAR
+            },
+            reverse=not upcoming,
+        )
+    )
+    records = [r for r in records if chosen.keeps(r)]
     count = max(1, -(-len(records) // size))
     number = min(max(number, 0), count - 1)
-    return Page(records[number * size : (number + 1) * size], number, count, upcoming)
+    shown = records[number * size : (number + 1) * size]
+    return Page(shown, number, count, upcoming, countries, months)
 
 
 def find_record(kb: KnowledgeBase, record_id: str) -> ProjectRecord | None:

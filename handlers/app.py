@@ -127,9 +127,11 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(ChatMemberHandler(subscribe.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     add(CallbackQueryHandler(language.choose, pattern=r"^lang:"))
     add(CallbackQueryHandler(help.show_help, pattern=r"^help$"))
-    add(CallbackQueryHandler(browse.turn_page, pattern=r"^list:(events|trainings|partners):\d+$"))
+    listing = r"^list:(events|trainings|partners):\d+(:[A-Z]{0,2}\d{0,4})?$"
+    add(CallbackQueryHandler(browse.turn_page, pattern=listing))
+    add(CallbackQueryHandler(browse.choose_filter, pattern=r"^f[cm]:[et]:([A-Z]{2})?(\d{4})?$"))
     add(CallbackQueryHandler(browse.open_card, pattern=r"^card:"))
-    add(CallbackQueryHandler(browse.open_card_in_list, pattern=r"^c:[etp]\d+:"))
+    add(CallbackQueryHandler(browse.open_card_in_list, pattern=r"^c:[etp]\d+(\.\w*)?:"))
     add(CallbackQueryHandler(calendar.add_to_calendar, pattern=r"^ics:"))
     add(CallbackQueryHandler(calendar.remind_me, pattern=r"^remind:"))
     add(CallbackQueryHandler(reminders.my_reminders, pattern=r"^myreminders$"))

@@ -15,14 +15,35 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.catalog import Listing, can_add_to_calendar, card, find_record, page, reminders_left
+from bot.catalog import (
+    NO_FILTER,
+    Filter,
+    Listing,
+    Page,
+    can_add_to_calendar,
+    card,
+    find_record,
+    page,
+    reminders_left,
+)
 from bot.i18n import translations
-from handlers.render import LIST_CODES, card_html, card_keyboard, page_keyboard
+from handlers.render import (
+    LIST_CODES,
+    card_html,
+    card_keyboard,
+    country_name,
+    filter_keyboard,
+    month_name,
+    page_data,
+    page_keyboard,
+)
 from handlers.send import patiently, send_html
 from handlers.services import services, user_lang
 
 
-def _listing_text(what: Listing, upcoming: bool, has_records: bool, lang: str) -> str:
+def _listing_text(
+    what: Listing, upcoming: bool, has_records: bool, lang: str, chosen: Filter = NO_FILTER
+) -> str:
     _ = translations(lang).gettext
     hint = _("Tap one for details.")
     if what == "events" and upcoming:
@@ -35,16 +56,32 @@ def _listing_text(what: Listing, upcoming: bool, has_records: bool, lang: str) -
         lines = [_("Trainings"), _("Newest first.") + " " + hint]
     else:
         lines = [_("Partner organisations"), hint]
+    narrowed = [
+        *([country_name(chosen.country, lang)] if chosen.country else []),
+        *([month_name(chosen.month, lang)] if chosen.month else []),
+    ]
+    if narrowed:
+        lines.insert(1, _("Only: {what}").format(what=", ".join(narrowed)))
     return "\n".join([f"<b>{escape(lines[0])}</b>", *map(escape, lines[1:])])
 
 
-def _listing(
-    context: ContextTypes.DEFAULT_TYPE, what: Listing, number: int, lang: str
-) -> tuple[str, InlineKeyboardMarkup]:
+def _page(
+    context: ContextTypes.DEFAULT_TYPE, what: Listing, number: int, lang: str, chosen: Filter
+) -> Page:
     svc = services(context)
-    shown = page(svc.assistant.knowledge(), what, number, svc.clock(), lang)
-    text = _listing_text(what, shown.upcoming, bool(shown.records), lang)
-    return text, page_keyboard(shown, what, lang)
+    return page(svc.assistant.knowledge(), what, number, svc.clock(), lang, chosen=chosen)
+
+
+def _listing(
+    context: ContextTypes.DEFAULT_TYPE,
+    what: Listing,
+    number: int,
+    lang: str,
+    chosen: Filter = NO_FILTER,
+) -> tuple[str, InlineKeyboardMarkup]:
+    shown = _page(context, what, number, lang, chosen)
+    text = _listing_text(what, shown.upcoming, bool(shown.records), lang, chosen)
+    return text, page_keyboard(shown, what, lang, chosen)
 
 
 async def show_listing(
@@ -109,20 +146,37 @@ async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -
 
 
 async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A list button (list:<what>:<page>), or ◀ Back on a card: show that page in place."""
+    """A list button (list:<what>:<page>[:<filter>]), a filter's choice, or ◀ Back on a card:
+    show that page in place."""
     query = update.callback_query
     lang = await user_lang(update, context)
-    _prefix, what, number = query.data.split(":")
+    _prefix, what, number, *token = query.data.split(":")
     await patiently(query.answer)
-    await _edit(query, *_listing(context, what, int(number), lang))
+    chosen = Filter.parse(token[0]) if token else NO_FILTER
+    await _edit(query, *_listing(context, what, int(number), lang, chosen))
+
+
+async def choose_filter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """🌍 Country or 🗓 Month under a list (fc:/fm:<list>:<filter>): its choices replace the
+    list's buttons; each shows the first page so narrowed."""
+    query = update.callback_query
+    lang = await user_lang(update, context)
+    kind, code, token = query.data.split(":")
+    what, chosen = LIST_CODES[code], Filter.parse(token)
+    await patiently(query.answer)
+    shown = _page(context, what, 0, lang, chosen)
+    by = "country" if kind == "fc" else "month"
+    markup = filter_keyboard(what, shown, chosen, lang, by)
+    await patiently(lambda: query.edit_message_reply_markup(markup))
 
 
 async def open_card_in_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An entry of a list page (c:<list><page>:<id>): its card replaces the page."""
+    """An entry of a list page (c:<list><page>[.<filter>]:<id>): its card replaces the page."""
     query = update.callback_query
     lang = await user_lang(update, context)
     _prefix, where, record_id = query.data.split(":", 2)
-    back = f"list:{LIST_CODES[where[0]]}:{where[1:]}"
+    place, _dot, token = where.partition(".")
+    back = page_data(LIST_CODES[place[0]], int(place[1:]), Filter.parse(token))
     shown = _card(context, record_id, lang, back)
     if shown is None:
         _ = translations(lang).gettext

@@ -15,7 +15,7 @@ from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answers import Answer, EventRef, Section
-from bot.catalog import Listing, Page
+from bot.catalog import NO_FILTER, Filter, Listing, Page
 from bot.i18n import babel_locale, translations
 from bot.records import Precision, ProjectRecord
 
@@ -164,24 +164,73 @@ def welcome_keyboard(lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(language_keyboard() + menu_keyboard(lang))
 
 
-# A record opened from a list page says which page to go back to, in few bytes: callback
-# data is limited to 64, and an id may take 48 ("c:e0:<id>").
+# A record opened from a list page says which page (and filter) to go back to, in few bytes:
+# callback data is limited to 64, and an id may take 48 ("c:e0.GE2703:<id>").
 LIST_CODES: dict[str, Listing] = {"e": "events", "t": "trainings", "p": "partners"}
 _CODE_OF = {what: code for code, what in LIST_CODES.items()}
+# Listings that can be narrowed by country and month (partners have no dates).
+FILTERABLE = ("events", "trainings")
 
 
-def page_keyboard(page: Page, what: Listing, lang: str) -> InlineKeyboardMarkup:
-    """One button per record on the page, then ◀ n/N ▶ when there is more than one page."""
-    opens = f"c:{_CODE_OF[what]}{page.number}:"
-    rows = [[_button(_record_button_label(r, lang), f"{opens}{r.id}")] for r in page.records]
+def page_data(what: Listing, number: int, chosen: Filter = NO_FILTER) -> str:
+    """The callback data showing page ``number`` of a listing, narrowed by ``chosen``."""
+    return f"list:{what}:{number}" + (f":{chosen.token}" if chosen.token else "")
+
+
+def page_keyboard(
+    page: Page, what: Listing, lang: str, chosen: Filter = NO_FILTER
+) -> InlineKeyboardMarkup:
+    """One button per record on the page, then ◀ n/N ▶ when there is more than one page,
+    then 🌍 Country and 🗓 Month where the listing spans more than one (or is narrowed)."""
+    _ = translations(lang).gettext
+    where = f"{_CODE_OF[what]}{page.number}" + (f".{chosen.token}" if chosen.token else "")
+    rows = [[_button(_record_button_label(r, lang), f"c:{where}:{r.id}")] for r in page.records]
     if page.count > 1:
         nav = []
         if page.has_previous:
-            nav.append(_button("◀", f"list:{what}:{page.number - 1}"))
+            nav.append(_button("◀", page_data(what, page.number - 1, chosen)))
         nav.append(_button(f"{page.number + 1}/{page.count}", "noop"))
         if page.has_next:
-            nav.append(_button("▶", f"list:{what}:{page.number + 1}"))
+            nav.append(_button("▶", page_data(what, page.number + 1, chosen)))
         rows.append(nav)
+    if what in FILTERABLE:
+        narrow = []
+        state = f"{_CODE_OF[what]}:{chosen.token}"
+        if len(page.countries) > 1 or chosen.country:
+            narrow.append(_button(_("🌍 Country"), f"fc:{state}"))
+        if len(page.months) > 1 or chosen.month:
+            narrow.append(_button(_("🗓 Month"), f"fm:{state}"))
+        if narrow:
+            rows.append(narrow)
+    return InlineKeyboardMarkup(rows)
+
+
+def country_name(code: str, lang: str) -> str:
+    """ "Georgia", "Грузия", "საქართველო": CLDR's name of the territory in the reader's locale."""
+    return babel_locale(lang).territories.get(code, code)
+
+
+def month_name(month: tuple[int, int], lang: str) -> str:
+    """ "March 2027", "март 2027 г." in the reader's locale."""
+    first = datetime(month[0], month[1], 1)
+    return format_skeleton("yMMMM", first, locale=babel_locale(lang))
+
+
+def filter_keyboard(
+    what: Listing, page: Page, chosen: Filter, lang: str, by: str
+) -> InlineKeyboardMarkup:
+    """The choices of one criterion (``by``: "country" or "month"), each showing the first
+    page so narrowed, and one to show them all again."""
+    _ = translations(lang).gettext
+    if by == "country":
+        options = [
+            (country_name(code, lang), Filter(code, chosen.month)) for code in page.countries
+        ]
+        everything = (_("All countries"), Filter(None, chosen.month))
+    else:
+        options = [(month_name(m, lang), Filter(chosen.country, m)) for m in page.months]
+        everything = (_("All months"), Filter(chosen.country, None))
+    rows = [[_button(label, page_data(what, 0, f))] for label, f in [*options, everything]]
     return InlineKeyboardMarkup(rows)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.catalog import listing, upcoming_events
+import pytest
+
+from bot.catalog import Filter, listing, upcoming_events
 from bot.service import Assistant
 
 
@@ -33,3 +35,16 @@ def test_trainings_held_so_far_leave_out_one_still_to_come(assistant: Assistant)
     assert training not in [r.id for r in listing(kb, "trainings", before, "en")[0]]
     assert training in [r.id for r in upcoming_events(kb, before)]  # under /events instead
     assert training in [r.id for r in listing(kb, "trainings", after, "en")[0]]
+
+
+@pytest.mark.parametrize(
+    ("chosen", "token"),
+    [
+        (Filter(), ""),
+        (Filter("GE"), "GE"),
+        (Filter(month=(2027, 3)), "2703"),
+        (Filter("UZ", (2030, 12)), "UZ3012"),
+    ],
+)
+def test_a_filter_fits_a_button_and_reads_back(chosen: Filter, token: str) -> None:
+    assert chosen.token == token and Filter.parse(token) == chosen

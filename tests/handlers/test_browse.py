@@ -180,3 +180,81 @@ async def test_list_buttons_show_a_date_only_as_precisely_as_the_source(bot: Bot
     labels = [b["text"] for b in (await user.reply()).buttons]
     assert any(label.startswith("2013 · ") for label in labels), labels
     assert not any(label.startswith("Jan 1, ") for label in labels), labels
+
+
+@pytest.fixture
+async def abroad(
+    knowledge_copy: Path,
+    tmp_path: Path,
+    settings: Settings,
+    clock: Clock,
+    make_settings: MakeSettings,
+) -> AsyncIterator[Bot]:
+    """The shipped knowledge plus four workshops to come, in three countries and three months."""
+    planned = [("tbilisi", "GE", "03-10"), ("batumi", "GE", "04-14"), ("athens", "GR", "04-20")]
+    planned.append(("tashkent", "UZ", "05-05"))
+    events = [
+        {
+            "id": f"{town}-workshop",
+            "kind": "event",
+            "type": "workshop",
+            "name": _six(f"Workshop in {town.title()}"),
+            "summary": _six("Service design for municipal staff"),
+            "timezone": "UTC",
+            "start": f"2027-{day}T10:00:00+00:00",
+            "place": _six(town.title()),
+            "country": country,
+            "source": "002_3054af4f405343fe.txt",
+        }
+        for town, country, day in planned
+    ]
+    (knowledge_copy / "records" / "abroad.yaml").write_text(
+        yaml.safe_dump(events, allow_unicode=True), encoding="utf-8"
+    )
+    own = make_settings(tmp_path / "abroad", knowledge_copy)
+    clock.now = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
+    async with running_bot(settings, Assistant(own), clock) as running:
+        yield running
+
+
+async def test_events_and_trainings_narrow_by_country_and_month(abroad: Bot) -> None:
+    """🌍 and 🗓 under a list offer the countries and months its entries have, named in the
+    reader's locale; the choice narrows the list in place, and a card's Back keeps it."""
+    user = abroad.user("ru")
+    await user.send("/events")
+    listing = await user.reply()
+    await user.press(listing, "🌍 Страна")
+    choices = await user.edited(listing)
+    labels = [b["text"] for b in choices.buttons]
+    assert labels == ["Грузия", "Греция", "Узбекистан", "Все страны"]
+    await user.press(choices, "Грузия")
+    georgian = await user.edited(listing, 2)
+    assert georgian.text.splitlines()[1] == "Только: Грузия"
+    entries = [b["callback_data"] for b in georgian.buttons if b["callback_data"].startswith("c:")]
+    assert entries == ["c:e0.GE:tbilisi-workshop", "c:e0.GE:batumi-workshop"]
+
+    await user.press(georgian, "🗓 Месяц")
+    months = await user.edited(listing, 3)
+    labels = [b["text"].replace("\u202f", " ") for b in months.buttons]
+    assert labels == ["март 2027 г.", "апрель 2027 г.", "Все месяцы"]
+    await user.press(months, "апрель")
+    april = await user.edited(listing, 4)
+    assert april.text.splitlines()[1] == "Только: Грузия, апрель 2027\u202fг."
+    [entry] = [b for b in april.buttons if b["callback_data"].startswith("c:")]
+    await user.press(april, entry["text"])
+    card = await user.edited(listing, 5)
+    assert card.text.startswith("Workshop in Batumi (ru)")
+    await user.press(card, "◀ Назад")
+    back = await user.edited(listing, 6)
+    assert back.text.splitlines()[1] == "Только: Грузия, апрель 2027\u202fг."
+
+    reader = abroad.user("en")
+    await reader.send("/trainings")
+    trainings = await reader.reply()
+    await reader.press(trainings, "🌍 Country")
+    await reader.press(await reader.edited(trainings), "Uzbekistan")
+    uzbek = await reader.edited(trainings, 2)
+    assert uzbek.text.splitlines()[1] == "Only: Uzbekistan"
+    await reader.press(uzbek, "🌍 Country")
+    await reader.press(await reader.edited(trainings, 3), "All countries")
+    assert "Only:" not in (await reader.edited(trainings, 4)).text
