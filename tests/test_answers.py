@@ -431,6 +431,23 @@ def test_a_fee_given_as_a_share_of_a_base_amount_answers_how_much(
     assert answer.answered and "40 percent" in to_plain_text(answer)
 
 
+def test_a_name_beside_another_role_does_not_answer_who_holds_this_one(
+    with_article: WithArticle,
+) -> None:
+    """The article names the coordinator, not the minister who signed the circular: asked for
+    the minister, the bot says it does not know rather than give the coordinator's name."""
+    assistant = with_article(
+        "innovation-circular.md",
+        "---\ntitle: A circular on innovation teams\nlang: en\n---\n"
+        "The Ministry of the Interior issued a circular asking every ministry to form an "
+        "innovation team. The minister signed the circular in March. "
+        "Coordination of the teams: Maria Pappa, skills officer.\n",
+    )
+    assert not assistant.ask("What is the name of the minister who signed the circular?").answered
+    answer = assistant.ask("Who coordinates the innovation teams of the circular?")
+    assert answer.answered and "Maria Pappa" in to_plain_text(answer)
+
+
 def test_who_coordinates_quotes_the_person_beside_the_role_in_a_later_passage(
     assistant: Assistant,
 ) -> None:

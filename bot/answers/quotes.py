@@ -340,10 +340,19 @@ def answers_asked(
     one of ``shapes``): without a number, a sum, a date or a link, the article does not say
     what was asked."""
     shaped = query.asks & shapes
-    if "person" in query.asks and frozenset(query.tokens) & _HEADS and _capitalised(article.lang):
-        # "Who heads the lab?" is answered by a name: an article about the lab that names no
-        # one does not say. Georgian has no capitals, so its names cannot be told this way.
-        shaped |= {"person"}
+    heads = frozenset(query.tokens) & _HEADS
+    if "person" in query.asks and heads and _capitalised(article.lang):
+        # "Who heads the department?" is answered by a name beside that role: an article
+        # naming no one, or only the head of something else ("project head Viktor Kessler"
+        # for the head of a justice department), does not say. Georgian has no capitals, so
+        # its names cannot be told this way.
+        named = any(
+            _sentence_tokens(s, article.lang) & heads and _names_a_person(s, article.lang)
+            for passage in passages
+            for s in sentences(passage)
+        )
+        if not named:
+            return False
     if not shaped:
         return True
     counted = _counted(query, article.lang)
