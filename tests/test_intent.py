@@ -111,3 +111,14 @@ def test_the_words_of_a_longer_term_match_as_that_term_only() -> None:
 )
 def test_how_much_it_costs_asks_for_a_sum(question: str, lang: str) -> None:
     assert analyse_question(question, lang).asks == {"money"}
+
+
+def test_the_unit_of_time_asked_for_is_not_what_the_question_is_about() -> None:
+    """ "In which month does the project end?" is answered by "in May", which never says
+    "month": the word asks, like "when", and is not searched for, in any language."""
+    for question, lang in (
+        ("In which month does the project end?", "en"),
+        ("პროექტი რომელ თვეში მთავრდება?", "ka"),
+        ("В каком месяце заканчивается проект?", "ru"),
+    ):
+        assert "@month" not in analyse_question(question, lang).tokens, question

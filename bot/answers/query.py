@@ -333,6 +333,9 @@ class Query:
         ]
 
 
+_TIME_UNITS = frozenset(
+    CONCEPT_PREFIX + c for c in ("date", "day", "week", "month", "year", "time", "hour")
+)
 # A site's address as people type it: "innovation.gov.gr", "www.dga.gov.ge".
 _SITE = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}\b")
 
@@ -430,8 +433,14 @@ def analyse_question(
     fillers = asking_words(analysed, lang)
     found = content_words(analysed, lang)
     # A word that asks but names a thing of the domain stays ("the address", "the venue"):
-    # the sentence that answers says it too.
-    named = {i for s, e, _c in concept_spans([w.stem for w in found]) for i in range(s, e)}
+    # the sentence that answers says it too. Not a unit of time ("which month", "what
+    # date"): the answer names the month itself ("in May"), never the word "month".
+    named = {
+        i
+        for s, e, c in concept_spans([w.stem for w in found])
+        if c not in _TIME_UNITS
+        for i in range(s, e)
+    }
     named -= {i for i, w in enumerate(found) if w.surface in time_words(analysed, lang)}
     words = [w for i, w in enumerate(found) if w.surface not in fillers or i in named]
     respelt: dict[str, str] = {}
