@@ -378,6 +378,32 @@ def test_when_quotes_the_date_of_the_event_said_in_the_sentence_after_it(
     assert "16 February 2027" in to_plain_text(answer)
 
 
+def test_the_next_one_is_the_soonest_date_still_to_come_with_its_time(
+    with_article: WithArticle,
+) -> None:
+    """A schedule of three webinars: asked on 8 February for "the next webinar", the bot
+    quotes the 10 February line (not the 3 February one that is over, nor 17 February) and
+    the time given elsewhere in the article."""
+    assistant = with_article(
+        "records-webinars.md",
+        "---\ntitle: Webinars on the records portal\nlang: en\n---\n"
+        "The archive agency announces a cycle of three webinars for municipal clerks on the "
+        "records portal.\n\n"
+        "Schedule:\n"
+        "3 February 2027 — uploading records to the portal;\n"
+        "10 February — electronic seals;\n"
+        "17 February — keeping records safe.\n\n"
+        "Every session runs from 11:00 to 12:30 on Zoom, with 200 places.\n",
+    )
+    now = datetime(2027, 2, 8, 9, tzinfo=UTC)
+    answer = assistant.ask(
+        "When is the next webinar of the archive agency, and what time?", now=now
+    )
+    text = to_plain_text(answer)
+    assert answer.answered and "10 February" in text and "11:00" in text
+    assert "3 February" not in text and "17 February" not in text
+
+
 def test_an_article_announcing_an_event_in_the_time_asked_answers_for_records(
     with_article: WithArticle,
 ) -> None:

@@ -261,6 +261,10 @@ def _month_window(month: int, year: int | None, now: datetime) -> Window:
     return Window(start, start + timedelta(days=days), "month")
 
 
+# How far ahead "the next one" is looked for.
+NEXT_DAYS = 366
+
+
 def time_window(text: str, lang: str, found: list[Word], now: datetime) -> Window | None:
     """The span the question is about, relative to ``now``; None when it names none."""
     years = [int(w.surface) for w in found if _YEAR.match(w.surface)]
@@ -283,6 +287,7 @@ def time_window(text: str, lang: str, found: list[Word], now: datetime) -> Windo
         "this_month": (now, next_month),
         "next_month": (next_month, (next_month + timedelta(days=32)).replace(day=1)),
         "this_year": (now, day.replace(year=day.year + 1, month=1, day=1)),
+        "next": (now, now + timedelta(days=NEXT_DAYS)),
     }
     for name, phrases in windows.items():
         if phrases.spans(keys):

@@ -20,6 +20,7 @@ from bot.answers.quotes import (
     names_the_role,
     quote_section,
     source_section,
+    tells_the_time,
 )
 from bot.answers.roles import fills_role
 from bot.i18n import translations
@@ -441,7 +442,8 @@ def _list_events(
     lang = answer.lang
     specific = bool(query.content_tokens())
     dated = [(r, r.start.value, s) for r, s in records if r.start]
-    window = query.window
+    # "The next one" is what a listing of events shows anyway: the soonest first.
+    window = query.window if query.window and query.window.name != "next" else None
     if window is not None:
         inside = [d for d in dated if _overlaps(d[0], window.start, window.end)]
         if not inside:
@@ -653,7 +655,10 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
     best = [kb.passages[doc].text for doc in matching]
     counting = "number" in query.asks and any(t.startswith(CONCEPT_PREFIX) for t in query.counted)
     holds = answers_asked(top_article, best, query, SHAPED)
-    shaped = query.asks & SHAPED and not (holds and names_the_role(top_article, best, query))
+    holds = holds and names_the_role(top_article, best, query)
+    # "When and at what time": the day may be in one passage and the hours in another.
+    timed = "time" not in query.asks or tells_the_time(best)
+    shaped = query.asks & SHAPED and not (holds and timed)
     if counting or shaped or _dated(kb, query, top_article):
         # The sentence holding the asked name, number, date or link, or the date in the time
         # asked, may sit in a passage that shares few words with the question (a contact line

@@ -7,8 +7,9 @@ own script since Cyrillic and Latin Uzbek are one language.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache, lru_cache
 
 import alifbo
@@ -30,6 +31,8 @@ LIST_CHARS = 700
 # A sentence holding what the question asks for (a number for "how many", a date for "when",
 # a link for "where do I register") is preferred by this factor.
 ASKED_BOOST = 1.5
+# The tier of the sentence giving the soonest date to come, for "the next one".
+NEXT_TIER = 4
 # A year, a time of day or a day.month: a lone number ("9 municipalities") is no date.
 _DATE = re.compile(
     r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b"
@@ -170,7 +173,8 @@ def _tier(
     coordinates" is answered by "Coordination: Fay Giannarou" more closely than by any name.
     ``wanted`` are the question's tokens, ``counted`` what its "how many" counts."""
     tokens = _sentence_tokens(sentence, lang)
-    if query.happening is not None and dated_within(sentence, tokens, query.happening):
+    window = query.happening
+    if window is not None and dated_within(sentence, tokens, window, lang):
         return 3
     if not query.asks or not holds_asked(sentence, tokens, query.asks, counted, lang, wanted):
         return 0
@@ -208,11 +212,31 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
             weight *= ASKED_BOOST
             tier[position] = answers
         scored.append((weight, position, sentence))
+    window = query.happening
+    if window is not None and window.name == "next":
+        # "The next one" is the soonest of those to come: its sentence leads the others.
+        dated = {
+            p: moment
+            for p, t in tier.items()
+            if t == 3
+            and (
+                moment := first_within(
+                    candidates[p], _sentence_tokens(candidates[p], lang), window, lang
+                )
+            )
+        }
+        if dated:
+            tier[min(dated, key=lambda p: (dated[p], p))] = NEXT_TIER
     ranked = [s for s in sorted(scored, key=lambda s: (-s[0], s[1])) if s[0] > 0] or scored
     if tier:
         top_tier = max(tier.values())
         tops = [position for position, t in tier.items() if t == top_tier]
         first = next((s for s in ranked if s[0] > 0 and s[1] in tops), None)
+        if first is None and top_tier == NEXT_TIER:
+            # The soonest date to come answers "the next one" whatever words it shares (a
+            # line of a schedule: "10 February — Electronic signatures").
+            first = scored[tops[0]]
+            ranked = [s for s in ranked if s[0] > 0] or scored
         if first is not None:
             # The sentence that holds what was asked (the number of the thing counted, a date,
             # a link) leads, even when another shares more words with a question in another
@@ -221,6 +245,14 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
             # the question's words: the asked date is often in the sentence after the one
             # naming the event ("The seminar is on ... . It takes place on 16 February").
             holding = [s for s in ranked if s is not first and s[0] > 0 and s[1] in tops]
+            if not holding:
+                # Else the closest one holding another thing asked, specifically (the time
+                # of day beside "the next one"'s date).
+                nearest = sorted(
+                    (s for s in scored if s is not first and tier.get(s[1]) == 2),
+                    key=lambda s: abs(s[1] - first[1]),
+                )
+                holding = nearest[:1]
             ranked = [first, *holding] + [s for s in ranked if s is not first and s not in holding]
         elif ranked[0][1] not in tops:
             # None that shares the question's words holds it: the answer is usually beside
@@ -257,7 +289,7 @@ _VENUES = _ADDRESSES | {CONCEPT_PREFIX + c for c in ("hall", "building")}
 def mentions_within(passages: list[str], lang: str, window: Window) -> bool:
     """Whether any sentence of the passages is dated within the window (``dated_within``)."""
     return any(
-        dated_within(s, _sentence_tokens(s, lang), window)
+        dated_within(s, _sentence_tokens(s, lang), window, lang)
         for passage in passages
         for s in sentences(passage)
     )
@@ -266,22 +298,59 @@ def mentions_within(passages: list[str], lang: str, window: Window) -> bool:
 _YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
 
 
-def dated_within(sentence: str, tokens: frozenset[str], window: Window) -> bool:
-    """Whether the sentence names a month (of a year it gives, else of the window's years)
-    that meets the window: "on 17 February 2027" for "next month" asked in January 2027."""
+def dated_within(sentence: str, tokens: frozenset[str], window: Window, lang: str) -> bool:
+    """Whether the sentence names a date (a day of a month, else a month; of a year it gives,
+    else of the window's years) that meets the window: "on 17 February 2027" for "next
+    month" asked in January 2027, not "on 3 February" for "the next one" asked on the 8th."""
+    return first_within(sentence, tokens, window, lang) is not None
+
+
+def first_within(
+    sentence: str, tokens: frozenset[str], window: Window, lang: str
+) -> datetime | None:
+    """The earliest moment the sentence names within the window (see ``dated_within``)."""
     months = {int(t.removeprefix("@month_")) for t in tokens if t.startswith("@month_")}
     if not months:
-        return False
+        return None
     last = window.end - timedelta(microseconds=1)
     years = {int(y) for y in _YEAR_IN.findall(sentence)} or {window.start.year, last.year}
-    for year in years:
+    days = _days(sentence, lang)
+    found = []
+    for year in sorted(years):
+        if days:
+            for month, day in days:
+                with contextlib.suppress(ValueError):  # 31 February: not a date
+                    start = window.start.replace(
+                        year=year, month=month, day=day, hour=0, minute=0, second=0
+                    ).replace(microsecond=0)
+                    end = start + timedelta(days=1)
+                    if start < window.end and end > window.start:
+                        found.append(start)
+            continue
         for month in months:
             start = window.start.replace(year=year, month=month, day=1, hour=0, minute=0)
             start = start.replace(second=0, microsecond=0)
             end = (start + timedelta(days=32)).replace(day=1)
             if start < window.end and end > window.start:
-                return True
-    return False
+                found.append(start)
+    return min(found, default=None)
+
+
+@lru_cache(maxsize=16384)
+def _days(sentence: str, lang: str) -> tuple[tuple[int, int], ...]:
+    """(month, day) for every day of a month the sentence names: a number beside a month's
+    name ("10 February", "February 10", "10 თებერვალი")."""
+    found = content_words(sentence, lang)
+    days = []
+    for start, end, concept in concept_spans([w.stem for w in found]):
+        if not concept.startswith("@month_"):
+            continue
+        month = int(concept.removeprefix("@month_"))
+        for i in (start - 1, end):
+            if 0 <= i < len(found) and found[i].stem.isdigit() and 1 <= int(found[i].stem) <= 31:
+                days.append((month, int(found[i].stem)))
+                break
+    return tuple(days)
 
 
 @cache
@@ -362,6 +431,11 @@ def answers_asked(
         for passage in passages
         for s in sentences(passage)
     )
+
+
+def tells_the_time(passages: list[str]) -> bool:
+    """Whether the passages give a time of day ("10:00"), which "what time" asks for."""
+    return any(_CLOCK.search(passage) for passage in passages)
 
 
 def names_the_role(article: ArticleInfo, passages: list[str], query: Query) -> bool:
