@@ -374,6 +374,12 @@ async def publish(
         author=author,
         used=lambda rel: (knowledge_dir / rel).exists(),
     )
+    return await take_effect(assistant, published)
+
+
+async def take_effect(assistant: Assistant, published: Published) -> Published:
+    """Ingest what was stored, on a worker thread; if ingestion fails, delete the stored
+    versions again (raising :class:`PublishFailed` with the problems), so nothing changed."""
     try:
         await asyncio.to_thread(assistant.ingest)
     except IngestError as exc:
@@ -382,4 +388,45 @@ async def publish(
     except Exception:
         published.withdraw()
         raise
+    return published
+
+
+def record_path(record_id: str) -> str:
+    """Where an event published through the bot keeps its record in the knowledge tree."""
+    return _paths(record_id)[1]
+
+
+def store_translation(
+    sessions: sessionmaker[Session],
+    record_id: str,
+    lang: str,
+    *,
+    name: str,
+    place: str | None,
+    now: datetime,
+    author: int | None = None,
+) -> Published:
+    """A new version of a published event's record with its title (and place, when given and
+    the event has one) in ``lang``: it was published repeating the staff member's words in
+    every language. Raises :class:`PublishFailed` if the event was not published through the
+    bot or the result does not validate."""
+    path = record_path(record_id)
+    with sessions() as session:
+        text = content.current(session).get(path)
+    if text is None:
+        raise PublishFailed([f"{path}: not an event published through the bot"])
+    data = yaml.load(text, Loader=TextDatesLoader)[0]
+    data["name"][lang] = parse_title(name)
+    if place is not None and data.get("place"):
+        data["place"][lang] = parse_place(place)
+    try:
+        record = ProjectRecord.model_validate(data)
+    except ValidationError as exc:
+        raise PublishFailed([f"{path}: {exc}"]) from exc
+    header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
+    body = yaml.safe_dump([data], allow_unicode=True, sort_keys=False, width=1_000_000)
+    published = Published(record, f"articles/{PUBLISHED}/{record_id}.md", path, sessions)
+    with sessions.begin() as session:
+        at = now.astimezone(UTC).replace(tzinfo=None)
+        published.versions.append(content.save(session, path, header + body, author=author, at=at))
     return published

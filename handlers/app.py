@@ -52,6 +52,7 @@ from handlers import (
     staff,
     start,
     subscribe,
+    translate,
 )
 from handlers.commands import publish_command_menus, show_staff_menu
 from handlers.conversation import Dialogues
@@ -103,6 +104,7 @@ def register(application: Application, dialogues: Dialogues) -> None:
     private = filters.ChatType.PRIVATE
     add(announce.conversation(dialogues))  # first: while it runs, its steps take the user's input
     add(newevent.conversation(dialogues))  # before /cancel, the catch-all button and ask.ask
+    add(translate.conversation(dialogues))
     add(CommandHandler("start", start.start))
     add(CommandHandler("help", help.show_help))
     add(CommandHandler("language", language.language))

@@ -33,6 +33,7 @@ STAFF_COMMANDS = (
     ("announce", N_("send an announcement to subscribers")),
     ("scheduled", N_("announcements waiting to be sent, to cancel")),
     ("newevent", N_("publish an event")),
+    ("translate", N_("an event's title and place in another language")),
     ("cancel", N_("stop what you are writing")),
     ("staff", N_("programme staff (admins)")),
 )

@@ -35,6 +35,7 @@ def help_text(lang: str, bot_username: str, *, staff: bool = False) -> str:
             ("/announce", _("send an announcement to subscribers")),
             ("/scheduled", _("announcements waiting to be sent, to cancel")),
             ("/newevent", _("publish an event")),
+            ("/translate", _("an event's title and place in another language")),
             ("/staff", _("programme staff (admins: /addstaff, /removestaff)")),
         )
     title = _("What I can do")
@@ -77,7 +78,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 # data are someone's own, and staff work is not done in front of a group.
 PRIVATE_ONLY = (
     "subscribe", "unsubscribe", "reminders", "mydata", "forget", "announce", "scheduled",
-    "newevent", "staff", "addstaff", "removestaff",
+    "newevent", "translate", "staff", "addstaff", "removestaff",
 )  # fmt: skip
 
 

@@ -3,6 +3,7 @@ reader's locale and announced to subscribers; bad answers are explained and aske
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ import yaml
 from bot import content
 from bot.ingest.readable import StoredText
 from bot.ingest.records import read_records
+from bot.publish import EventDraft, store_event
 from bot.service import Assistant
 from bot.settings import Settings
 from handlers.services import KEY, Services
@@ -308,3 +310,43 @@ async def test_a_failed_ingestion_removes_the_files(newsroom: Bot) -> None:
     broken.unlink()
     listing = await say(newsroom.user("en"), "/events")
     assert listing.text.startswith("Nothing is scheduled at the moment.")
+
+
+async def test_staff_translate_a_published_event_for_readers_of_another_language(
+    newsroom: Bot,
+) -> None:
+    """/newevent repeats the staff member's words in every language; /translate gives an
+    event its title and place in another one, which its readers then see, while the others
+    keep theirs. Someone who is not staff cannot."""
+    start = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
+    draft = EventDraft(
+        "Open data for municipalities", "workshop", "UTC", start, "en", place="Rustavi City Hall"
+    )
+    assistant = newsroom.assistant
+    store_event(assistant.sessions, draft, now=NOW, author=STAFF_ID)
+    await asyncio.to_thread(assistant.ingest)
+
+    outsider = newsroom.user("en")
+    await outsider.send("/translate")
+    assert (await outsider.reply()).text == "Only programme staff can do that."
+
+    staff = staff_member(newsroom)
+    events = await say(staff, "/translate")
+    assert events.text == "Which event? /cancel stops."
+    languages = await tap(staff, events, "Open data for municipalities")
+    assert languages.text == "Into which language?"
+    asked = await tap(staff, languages, "Русский")
+    assert asked.text == "Send the event's title in Русский."
+    place = await say(staff, "Открытые данные для муниципалитетов")
+    assert place.text.startswith("Send the place in Русский, or /skip")
+    done = await say(staff, "Мэрия Рустави")
+    assert done.text == "Saved: readers in Русский now see “Открытые данные для муниципалитетов”."
+
+    russian = newsroom.user("ru")
+    listing = await say(russian, "/events")
+    await russian.press(listing, "Открытые данные для")
+    card = await russian.edited(listing)
+    assert card.text.startswith("Открытые данные для муниципалитетов")
+    assert "Мэрия Рустави" in card.text
+    english = newsroom.user("en")
+    assert "Open data for municipalities" in str((await say(english, "/events")).buttons)
