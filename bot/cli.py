@@ -123,6 +123,8 @@ def cmd_ingest(assistant: Assistant, _args: argparse.Namespace) -> int:
     report = assistant.ingest(progress)
     if interactive:
         print(file=sys.stderr)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for rel, languages in report.languages.items():
         labels = ", ".join(
             f"{lang}{'' if count == 1 else f' ×{count}'}{' (detected)' if detected else ''}"

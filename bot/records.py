@@ -113,10 +113,15 @@ def _localized(value: Any, limit: int) -> dict[str, str]:
     wrong = [str(lang) for lang, text in value.items() if not isinstance(text, str | None)]
     if wrong:
         raise ValueError(f"expected text for {', '.join(wrong)}")
-    missing = [lang for lang in SUPPORTED if not (value.get(lang) or "").strip()]
     extra = [lang for lang in value if lang not in SUPPORTED]
-    if missing:
-        raise ValueError(f"missing translation for {', '.join(missing)}")
+    present = [lang for lang in FALLBACK_ORDER if (value.get(lang) or "").strip()]
+    if not present:
+        raise ValueError(f"no text in any language ({', '.join(SUPPORTED)})")
+    # A language without its own text gets the first of FALLBACK_ORDER that has one: a new
+    # reply language must not block every record until each is translated (ingestion warns).
+    value = {lang: value.get(lang) or "" for lang in SUPPORTED} | {
+        lang: value[present[0]] for lang in missing_languages(value)
+    }
     if extra:
         raise ValueError(f"unknown language {', '.join(map(str, extra))}")
     long = [lang for lang in SUPPORTED if len(value[lang].strip()) > limit]
@@ -126,6 +131,20 @@ def _localized(value: Any, limit: int) -> dict[str, str]:
         if why := unstorable(value[lang]):
             raise ValueError(f"the {lang} text {why}")
     return {lang: value[lang].strip() for lang in SUPPORTED}
+
+
+# Whose text a reader of a language without a translation gets, first found first.
+FALLBACK_ORDER = tuple(dict.fromkeys(("en", "ru", *SUPPORTED)))
+
+
+LOCALIZED_FIELDS = ("name", "summary", "place", "organiser", "audience")
+
+
+def missing_languages(value: object) -> list[str]:
+    """The reply languages a localized field as written has no text for."""
+    if not isinstance(value, dict):
+        return []
+    return [lang for lang in SUPPORTED if not str(value.get(lang) or "").strip()]
 
 
 Localized = dict[str, str]

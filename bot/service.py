@@ -147,7 +147,7 @@ class Assistant:
                             log.info("knowledge changed: ingesting it in a child process")
                             _in_child_process(self.settings)
                         else:
-                            ingest(self.sessions, self.settings.knowledge_dir)
+                            _log_warnings(ingest(self.sessions, self.settings.knowledge_dir))
                         stale = True
                     except IngestError as exc:
                         if stored is None:
@@ -204,7 +204,13 @@ def _ingest_and_index(settings: Settings) -> None:
     with contextlib.suppress(OSError):
         os.nice(INGEST_NICENESS)  # the bot's answers come first
     sessions = make_sessionmaker(make_engine(settings))
-    ingest(sessions, settings.knowledge_dir)
+    _log_warnings(ingest(sessions, settings.knowledge_dir))
     with sessions() as session:
         store = IndexStore(settings.data_dir / "index")
         load_knowledge(session, settings.knowledge_dir.name, store)
+
+
+def _log_warnings(report: IngestReport) -> None:
+    """What was ingested all the same but wants an editor's eye (a missing translation)."""
+    for warning in report.warnings:
+        log.warning("knowledge: %s", warning)

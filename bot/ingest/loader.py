@@ -45,6 +45,8 @@ class IngestReport:
     # Per article file read: its articles' languages, each with how many and whether any
     # was detected (False: every one declared its language).
     languages: dict[str, dict[str, tuple[int, bool]]] = field(default_factory=dict)
+    # ``file:line: what``: ingested all the same (a record lacking a language's text).
+    warnings: list[str] = field(default_factory=list)
 
 
 # The largest knowledge file read. A 50 MB article froze every user for 24 s and grew the data
@@ -336,11 +338,14 @@ def _plan(session: Session, sources: Sources) -> _Plan:
 
 def _prepare(
     sources: Sources, plan: _Plan, progress: Progress | None
-) -> tuple[dict[str, Any], dict[str, _Analysed]]:
-    """Read, check and analyse the files to store; raises IngestError with every problem."""
+) -> tuple[dict[str, Any], dict[str, _Analysed], list[Problem]]:
+    """Read, check and analyse the files to store; raises IngestError with every problem,
+    and returns the warnings (files ingested all the same) beside the work."""
     parsed, problems = _parse(sources, set(plan.todo))
-    if problems:
-        raise IngestError(problems)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise IngestError(errors)
+    warnings = [p for p in problems if p.warning]
     total = sum(len(parsed[rel]) for rel in plan.todo)
     step = max(1, total // PROGRESS_STEPS)
     done = 0
@@ -354,7 +359,7 @@ def _prepare(
                 progress(done, total, rel)
 
         analysed[rel] = _analyse(rel, parsed[rel], tick)
-    return parsed, analysed
+    return parsed, analysed, warnings
 
 
 def _ingest(
@@ -368,7 +373,7 @@ def _ingest(
     with sessions() as session:
         sources = gather(session, files)
         plan = _plan(session, sources)
-    parsed, analysed = _prepare(sources, plan, progress)
+    parsed, analysed, warnings = _prepare(sources, plan, progress)
     report = IngestReport()
     with sessions.begin() as session:
         _one_at_a_time(session)
@@ -376,8 +381,9 @@ def _ingest(
         now = _plan(session, now_sources)
         if now != plan or now_sources != sources:
             sources, plan = now_sources, now
-            parsed, analysed = _prepare(sources, plan, progress)
+            parsed, analysed, warnings = _prepare(sources, plan, progress)
         hashes = sources.hashes
+        report.warnings = [str(w) for w in warnings]
         report.removed = list(plan.removed)
         report.unchanged = sorted(set(hashes) - plan.todo)
         if plan.gone:

@@ -10,6 +10,7 @@ class Problem:
     path: str
     line: int | None
     message: str
+    warning: bool = False  # reported, but the file is ingested all the same
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

@@ -10,7 +10,8 @@ from pydantic import ValidationError
 from bot.ingest.problems import Problem
 from bot.ingest.readable import Readable
 from bot.ingest.yamltext import TextDatesLoader
-from bot.records import ProjectRecord
+from bot.records import LOCALIZED_FIELDS, ProjectRecord, missing_languages
+from bot.text.detect import SUPPORTED
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 
@@ -32,6 +33,22 @@ def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int:
         else:
             break
     return line + 1
+
+
+def _untranslated(root: yaml.Node, index: int, item: object, rel: str) -> list[Problem]:
+    """A warning per localized field that lacks some reply language: its readers get the text
+    of another (``FALLBACK_ORDER``), and the record is ingested all the same."""
+    if not isinstance(item, dict):
+        return []
+    found = []
+    for field in LOCALIZED_FIELDS:
+        value = item.get(field)
+        missing = missing_languages(value)
+        if value and missing and len(missing) < len(SUPPORTED):
+            line = _line_of(root, (index, field))
+            message = f"{field}: no {', '.join(missing)} text; its readers get another's"
+            found.append(Problem(rel, line, message, warning=True))
+    return found
 
 
 def read_records(
@@ -59,6 +76,7 @@ def read_records(
     problems: list[Problem] = []
     for index, item in enumerate(data):
         line = _line_of(root, (index,))
+        problems += _untranslated(root, index, item, rel)
         try:
             records.append((ProjectRecord.model_validate(item), line))
         except ValidationError as exc:
