@@ -1,5 +1,7 @@
-"""The ``reformbot`` command: run the Telegram bot, or ask and maintain the knowledge base
-without Telegram (``ask``, ``chat``, ``ingest``, ``feedback``)."""
+"""The ``reformbot`` command: ask and maintain the knowledge base without Telegram (``ask``,
+``chat``, ``ingest``, ``export``, ``feedback``, ``staff``, ``announcements``, ``db``). The
+commands that start the Telegram side (``run``, ``worker``) are added by handlers.cli, the
+installed entry point, so that the core never imports the Telegram layer."""
 
 from __future__ import annotations
 
@@ -7,9 +9,11 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
@@ -281,42 +285,16 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _log_to_console() -> None:
-    """What a long-running process (the bot, a worker) tells its operator, with times."""
-    logging.basicConfig(
-        force=True, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
+# Adds commands to the parser's subcommands: the Telegram layer adds `run` and `worker`
+# (handlers.cli), so that the core never imports it.
+Extension = Callable[[Any], None]
 
 
-def cmd_run(assistant: Assistant, args: argparse.Namespace) -> int:
-    # Imported here: the Telegram layer is loaded only when the bot is started.
-    from handlers.app import NotConfigured, run
-
-    _log_to_console()
-    try:
-        run(assistant.settings, webhook=args.webhook)
-    except NotConfigured as exc:
-        print(f"reformbot: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-def cmd_worker(assistant: Assistant, _args: argparse.Namespace) -> int:
-    from handlers.app import NotConfigured, work
-
-    _log_to_console()
-    try:
-        work(assistant.settings)
-    except NotConfigured as exc:
-        print(f"reformbot: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reformbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    if extend is not None:
+        extend(commands)
     ask = commands.add_parser("ask", help="answer a question from the knowledge base")
     ask.add_argument("question", nargs="*", help="the question, in any supported language")
     ask.add_argument("--lang", type=_lang, help=f"reply language: {', '.join(SUPPORTED)}")
@@ -347,17 +325,6 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", type=_lang, help="reply language (default: the question's)")
     chat.add_argument("--now", type=_moment, help="answer as of this ISO 8601 time")
     chat.set_defaults(run=cmd_chat)
-    run = commands.add_parser("run", help="start the Telegram bot (long polling by default)")
-    run.add_argument(
-        "--webhook",
-        action="store_true",
-        help="serve a webhook instead (REFORMBOT_WEBHOOK_URL, _SECRET, _LISTEN, _PORT)",
-    )
-    run.set_defaults(run=cmd_run)
-    worker = commands.add_parser(
-        "worker", help="only send announcements and reminders (beside `run` replicas)"
-    )
-    worker.set_defaults(run=cmd_worker)
     feedback = commands.add_parser("feedback", help="list the latest 👍/👎 votes")
     feedback.add_argument("--limit", type=int, default=50, help="how many (default 50)")
     feedback.set_defaults(run=cmd_feedback)
@@ -390,8 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None = None, extend: Extension | None = None) -> int:
+    """The ``reformbot`` command; ``extend`` adds commands of another layer (handlers.cli)."""
+    args = build_parser(extend).parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="reformbot: %(message)s")
     try:
         settings = Settings()

@@ -343,7 +343,7 @@ def bot_process(tmp_path: Path, name: str, env: dict[str, str]) -> Iterator[subp
     stopped with SIGINT (and killed if it will not stop) on the way out."""
     with (tmp_path / f"{name}.log").open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"],
+            [sys.executable, "-m", "handlers.cli", "run"],
             cwd=tmp_path,
             env=env,
             stdout=out,

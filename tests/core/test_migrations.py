@@ -265,7 +265,7 @@ def test_processes_started_together_wait_for_one_migration(
     with migration_lock(engine, settings) as waiting:
         processes = [
             subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "db", "upgrade"],
+                [sys.executable, "-m", "handlers.cli", "db", "upgrade"],
                 cwd=tmp_path,
                 env=env,
                 stdout=subprocess.PIPE,

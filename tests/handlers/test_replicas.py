@@ -76,7 +76,7 @@ def processes(tmp_path: Path, commands: list[tuple[list[str], dict[str, str]]]) 
             log = (tmp_path / f"replica-{number}.log").open("w")
             started.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "bot.cli", *args],
+                    [sys.executable, "-m", "handlers.cli", *args],
                     cwd=tmp_path,
                     env=env,
                     stdout=log,

@@ -46,7 +46,7 @@ async def bot_process(tmp_path: Path, *args: str, **env: str) -> AsyncIterator[P
     log = tmp_path / "bot.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run", *args],
+            [sys.executable, "-m", "handlers.cli", "run", *args],
             cwd=tmp_path,
             env=_env(tmp_path, **env),
             stdout=out,
@@ -127,7 +127,7 @@ async def test_webhook_refuses_a_wrong_secret_and_serves_the_right_one(tmp_path:
 
 def _run_line(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "run"],
+        [sys.executable, "-m", "handlers.cli", "run"],
         cwd=tmp_path,
         env=_env(tmp_path, **env),
         capture_output=True,
@@ -160,7 +160,7 @@ async def test_a_token_telegram_refuses_is_one_clear_line(tmp_path: Path) -> Non
     url = await server.start()
     try:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run",
+            sys.executable, "-m", "handlers.cli", "run",
             cwd=tmp_path,
             env=_env(tmp_path, TELEGRAM_BOT_TOKEN=OTHER_TOKEN, TELEGRAM_API_BASE_URL=url),
             stdout=asyncio.subprocess.PIPE,

@@ -390,7 +390,7 @@ def test_two_processes_ingesting_the_same_change_at_once_both_succeed(
         "---\ntitle: Batumi service hall\nlang: en\n---\nThe hall opens in May.\n",
         encoding="utf-8",
     )
-    command = [sys.executable, "-m", "bot.cli", "ingest"]
+    command = [sys.executable, "-m", "handlers.cli", "ingest"]
     runs = [
         subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
         for _ in range(2)
