@@ -42,9 +42,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import bm25s
+from checks import failed_checks, source_names  # bench/checks.py, beside this script
 from rank_bm25 import BM25Okapi
 
-from bot.answers.checks import failed_checks, source_names
 from bot.answers.plain import to_plain_text
 from bot.cli import answer_json, read_batch
 from bot.service import Assistant

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.answers.checks import failed_checks
+from bench.checks import failed_checks
 from bot.answers.plain import to_plain_text
 from bot.answers.quotes import in_reader_script
 from bot.cli import answer_json
