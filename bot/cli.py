@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from bot import content, migrate
 from bot.answers import Answer
 from bot.answers.plain import to_plain_text
 from bot.broadcast.outbox import Outbox
+from bot.clock import wall
 from bot.db import make_engine, reason
 from bot.i18n import N_, translations
 from bot.ingest.problems import IngestError
@@ -206,7 +207,7 @@ def cmd_staff(assistant: Assistant, args: argparse.Namespace) -> int:
     staff = StaffStore(assistant.sessions, assistant.settings.admins)
     if args.action == "add":
         role = Role.ADMIN if args.admin else Role.STAFF
-        staff.add(args.user_id, role, by=None, now=datetime.now(UTC))
+        staff.add(args.user_id, role, by=None, now=wall())
         print(f"{args.user_id} is now {role}")
     elif args.action == "remove":
         if args.user_id in staff.admins:
@@ -229,7 +230,7 @@ def cmd_announcements(assistant: Assistant, args: argparse.Namespace) -> int:
     """Announcements newest first with what happened to their deliveries."""
     outbox = Outbox(assistant.sessions, owner="cli")
     if args.cancel is not None:
-        if not outbox.cancel(args.cancel, datetime.now(UTC)):
+        if not outbox.cancel(args.cancel, wall()):
             print(f"announcement {args.cancel} is not scheduled or sending", file=sys.stderr)
             return 1
         print(f"announcement {args.cancel} cancelled")

@@ -19,8 +19,8 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import utc
 from bot.models import Conversation
-from bot.users import utc
 
 EXPIRY = timedelta(hours=24)
 # How long a step may take before another replica may take the conversation over (the one

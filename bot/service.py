@@ -13,13 +13,14 @@ import os
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import content
 from bot.answers import Answer
 from bot.answers.compose import answer_question
+from bot.clock import wall
 from bot.db import make_engine, make_sessionmaker
 from bot.ingest.loader import (
     IngestReport,
@@ -184,7 +185,7 @@ class Assistant:
             self.knowledge(),
             question,
             lang=lang,
-            now=now or datetime.now(UTC),
+            now=now or wall(),
             default_lang=self.settings.default_lang,
             fallback_lang=fallback_lang,
             explain=explain,

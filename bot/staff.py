@@ -13,8 +13,8 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import utc
 from bot.models import StaffMember
-from bot.users import utc
 
 
 class Role(StrEnum):

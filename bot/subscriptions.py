@@ -14,8 +14,9 @@ from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import utc
 from bot.models import ReminderRequest, Subscription, User
-from bot.users import reply_lang, utc
+from bot.users import reply_lang
 
 Topic = Literal["events", "trainings", "partners", "all"]
 TOPICS: tuple[Topic, ...] = ("events", "trainings", "partners", "all")

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.answers import Answer
+from bot.clock import utc
 from bot.db import brief_transaction
 from bot.i18n import from_language_code
 from bot.models import Conversation, Exchange, ReminderRequest, Subscription, User
@@ -22,11 +23,6 @@ from bot.models import Conversation, Exchange, ReminderRequest, Subscription, Us
 # Ids come back from Telegram callback data, which a modified client can fill with anything;
 # beyond a 64-bit integer the database driver would raise instead of finding nothing.
 _MAX_ID = 2**63 - 1
-
-
-def utc(moment: datetime) -> datetime:
-    """Naive UTC, the one form both SQLite and PostgreSQL columns give back unchanged."""
-    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def reply_lang(chosen: str | None, language_code: str | None, default: str) -> str:

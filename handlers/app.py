@@ -11,7 +11,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
@@ -28,6 +28,7 @@ from telegram.ext import (
 )
 
 from bot.broadcast.dispatcher import Dispatcher
+from bot.clock import wall
 from bot.conversations import ConversationStore
 from bot.service import Assistant
 from bot.settings import Settings
@@ -72,10 +73,6 @@ PACE_GROUP = -100
 
 class NotConfigured(ValueError):
     """A setting the bot cannot run without is missing; the message says which and how."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def _noop(update: Update, _context: object) -> None:
@@ -153,7 +150,7 @@ def build_application(
     settings: Settings,
     assistant: Assistant | None = None,
     *,
-    clock: Callable[[], datetime] = _now,
+    clock: Callable[[], datetime] = wall,
 ) -> Application:
     """The bot, wired to the core; raises NotConfigured when there is no token to run with."""
     if settings.telegram_bot_token is None:
@@ -169,7 +166,7 @@ def build_application(
         # Loaded (or ingested) before the first user waits for it.
         await asyncio.to_thread(assistant.knowledge)
         # Drafts nobody came back to.
-        await asyncio.to_thread(dialogues.store.forget_expired, datetime.now(UTC))
+        await asyncio.to_thread(dialogues.store.forget_expired, wall())
         await publish_command_menus(application, settings.default_lang)
         await publish_profile(application, settings.default_lang)
         for member in await asyncio.to_thread(services.staff.members):

@@ -15,12 +15,13 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, BaseHandler, ContextTypes, ConversationHandler
 
+from bot.clock import wall
 from bot.conversations import ConversationStore, Step
 
 log = logging.getLogger(__name__)
@@ -32,10 +33,6 @@ WAIT_SECONDS = 0.05
 WAIT_ROUNDS = 300
 
 
-def _wall() -> datetime:
-    return datetime.now(UTC)
-
-
 class Dialogues:
     """The store, and the steps of the person each update comes from, read once for all
     dialogues: every text message in a private chat could be some dialogue's answer, so each
@@ -45,7 +42,7 @@ class Dialogues:
     must not be called: :meth:`prepared` reads the steps on a worker thread before matching
     starts, and matching reads what it found."""
 
-    def __init__(self, store: ConversationStore, clock: Callable[[], datetime] = _wall) -> None:
+    def __init__(self, store: ConversationStore, clock: Callable[[], datetime] = wall) -> None:
         self.store = store
         self.clock = clock  # real time: drafts expire by it, whatever time tests give events
         self.dialogues: list[SharedConversation] = []

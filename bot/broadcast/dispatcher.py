@@ -16,7 +16,7 @@ import socket
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.broadcast.notices import plan_notices
@@ -25,6 +25,7 @@ from bot.broadcast.pacing import Pacer
 from bot.broadcast.report import progress_text, report_heading
 from bot.broadcast.schedule import SharedSchedule
 from bot.catalog import find_record
+from bot.clock import wall
 from bot.knowledge import KnowledgeBase
 from bot.models import Announcement
 from bot.service import Assistant
@@ -54,10 +55,6 @@ class Transport(Protocol):
         ...
 
 
-def _wall() -> datetime:
-    return datetime.now(UTC)
-
-
 class Dispatcher:
     def __init__(
         self,
@@ -65,7 +62,7 @@ class Dispatcher:
         transport: Transport,
         *,
         settings: Settings | None = None,
-        clock: Callable[[], datetime] = _wall,
+        clock: Callable[[], datetime] = wall,
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
         settings = settings or assistant.settings
@@ -138,7 +135,7 @@ class Dispatcher:
         kb = self.assistant.knowledge()  # on the loop's thread, like every handler's call
         await asyncio.to_thread(self._plan, kb)
         await asyncio.to_thread(self._start_due, kb)
-        recovered = await asyncio.to_thread(self.outbox.recover, _wall(), self.lease)
+        recovered = await asyncio.to_thread(self.outbox.recover, wall(), self.lease)
         if recovered:
             log.warning("%d deliveries were in flight when a sender stopped: resent", recovered)
         await self._drain()
@@ -192,7 +189,7 @@ class Dispatcher:
             # Sit out a flood wait before claiming, so claimed rows are not held through it.
             if not await self._unless_stopped(self.pacer.quiet()):
                 return
-            jobs = await asyncio.to_thread(self.outbox.claim, _wall(), free)
+            jobs = await asyncio.to_thread(self.outbox.claim, wall(), free)
             if not jobs:
                 return
             wait = await self.pacer.reserve(len(jobs)) - time.time()
@@ -222,7 +219,7 @@ class Dispatcher:
         if isinstance(outcome, Retry) and outcome.flood:
             await self.pacer.schedule.pause(self.pacer.pause(outcome.seconds))
             log.warning("flood control: broadcast paused for %.0f s", outcome.seconds)
-        await asyncio.to_thread(self.outbox.record, job, outcome, _wall())
+        await asyncio.to_thread(self.outbox.record, job, outcome, wall())
 
     async def _report(self) -> None:
         """Edit progress messages (at most every few seconds each) and send final reports."""
@@ -234,7 +231,7 @@ class Dispatcher:
             # Marked only once shown, so a crash in between repeats it rather than drops it.
             # One sender takes each report, so replicas do not all send it.
             if not await asyncio.to_thread(
-                self.outbox.take_report, summary.id, _wall(), self.lease
+                self.outbox.take_report, summary.id, wall(), self.lease
             ):
                 continue
             lang = summary.author_lang or self.settings.default_lang
@@ -250,7 +247,7 @@ class Dispatcher:
         for summary in await asyncio.to_thread(self.outbox.watched):
             text = progress_text(summary, summary.author_lang or self.settings.default_lang)
             if text == self._shown.get(summary.id) or not await asyncio.to_thread(
-                self.outbox.take_progress_turn, summary.id, _wall(), every
+                self.outbox.take_progress_turn, summary.id, wall(), every
             ):
                 continue
             chat, shown = summary.progress_chat_id, summary.progress_message_id

@@ -18,9 +18,9 @@ from sqlalchemy import ColumnElement, Integer, Select, cast, func, insert, or_, 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
+from bot.clock import utc
 from bot.models import Announcement, Delivery, User
 from bot.subscriptions import Recipient
-from bot.users import utc
 
 # A timed-out send is retried this many times in all, with growing pauses, then given up.
 MAX_ATTEMPTS = 5
