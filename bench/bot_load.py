@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.service import Assistant
+from bot.assistant import Assistant
 from bot.settings import PROJECT_ROOT, Settings
 
 # `uv run python bench/bot_load.py` puts bench/ on sys.path, not the project root; the fake
@@ -463,7 +463,7 @@ async def open_loop(
     errors = [
         line
         for line in bot.log.read_text().splitlines()
-        if " ERROR " in line or " bot.service: " in line
+        if " ERROR " in line or " bot.assistant: " in line
     ]
     return {"results": results, "window": window, "rejected": rejected, "errors": errors}
 

@@ -80,10 +80,10 @@ from aiohttp import ClientSession, web
 from sqlalchemy import create_engine, insert, make_url, select, text
 from telegram import Bot
 
+from bot.assistant import Assistant
 from bot.broadcast.dispatcher import Dispatcher
 from bot.broadcast.outbox import Outbox
 from bot.models import Announcement, Delivery, Subscription, User
-from bot.service import Assistant
 from bot.settings import PROJECT_ROOT, Settings
 
 # `uv run python bench/broadcast.py` puts bench/ on sys.path, not the project root; the fake

@@ -46,8 +46,8 @@ from checks import failed_checks, source_names  # bench/checks.py, beside this s
 from rank_bm25 import BM25Okapi
 
 from bot.answers.plain import to_plain_text
+from bot.assistant import Assistant
 from bot.cli import answer_json, read_batch
-from bot.service import Assistant
 from bot.settings import PROJECT_ROOT, Settings
 
 DEFAULT_QUESTIONS = PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 from bot.answers.items import record_details
+from bot.assistant import Assistant
 from bot.catalog import find_record
-from bot.service import Assistant
 from bot.settings import PROJECT_ROOT, Settings
 from bot.text.detect import SUPPORTED
 from handlers.render import record_label

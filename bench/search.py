@@ -192,6 +192,7 @@ def pipeline_latency(
     """Seconds per dev question through the whole answer pipeline, over the seeds and records
     plus real passages up to ``size`` documents."""
     from bot.answers.compose import answer_question
+    from bot.assistant import Assistant
     from bot.knowledge import (
         ArticleInfo,
         KnowledgeBase,
@@ -201,7 +202,6 @@ def pipeline_latency(
     )
     from bot.search.index import SearchIndex
     from bot.search.spelling import Spelling
-    from bot.service import Assistant
     from bot.settings import Settings
 
     data = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))

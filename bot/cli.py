@@ -21,12 +21,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import content, migrate
 from bot.answers import Answer
 from bot.answers.plain import to_plain_text
+from bot.assistant import Assistant
 from bot.broadcast.outbox import Outbox
 from bot.clock import wall
 from bot.db import make_engine, reason
 from bot.i18n import N_, translations
 from bot.ingest.problems import IngestError
-from bot.service import Assistant
 from bot.settings import Settings
 from bot.staff import Role, StaffStore
 from bot.text.detect import SUPPORTED

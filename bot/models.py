@@ -239,7 +239,7 @@ class BroadcastPace(Base):
 
 
 class Conversation(Base):
-    """Where someone's /announce or /newevent dialogue stands (bot.conversations), kept here
+    """Where someone's /announce or /newevent dialogue stands (bot.dialogue_store), kept here
     so that the next step may reach any bot replica."""
 
     __tablename__ = "conversations"
@@ -249,7 +249,7 @@ class Conversation(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     state: Mapped[int] = mapped_column(Integer)
-    draft: Mapped[str] = mapped_column(Text)  # JSON (bot.conversations.dump_draft)
+    draft: Mapped[str] = mapped_column(Text)  # JSON (bot.dialogue_store.dump_draft)
     version: Mapped[int] = mapped_column(Integer, default=0)
     busy_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, index=True)

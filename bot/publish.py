@@ -40,12 +40,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import content
 from bot.answers.items import record_details
+from bot.assistant import Assistant
 from bot.i18n import N_, translations
 from bot.ingest.problems import IngestError
 from bot.ingest.yamltext import TextDatesLoader
 from bot.moments import InvalidInput, parse_moment, require_future
 from bot.records import EventType, ProjectRecord, known_zone
-from bot.service import Assistant
 from bot.text.detect import SUPPORTED
 from bot.text.translit import romanize
 

@@ -31,8 +31,8 @@ from bot.moments import InvalidInput, example_moment, format_moment, parse_momen
 from bot.subscriptions import EVERYONE, TOPICS
 from bot.text.detect import SUPPORTED
 from handlers.conversation import Dialogues, SharedConversation
+from handlers.permissions import allowed, staff_step
 from handlers.render import LANGUAGE_NAMES
-from handlers.roles import allowed, staff_step
 from handlers.send import patiently, send_html
 from handlers.services import services, user_lang
 from handlers.subscribe import topic_label

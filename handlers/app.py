@@ -27,10 +27,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot.assistant import Assistant
 from bot.broadcast.dispatcher import Dispatcher
 from bot.clock import wall
-from bot.conversations import ConversationStore
-from bot.service import Assistant
+from bot.dialogue_store import ConversationStore
 from bot.settings import Settings
 from bot.staff import StaffStore
 from bot.subscriptions import SubscriptionStore

@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from bot import cli
-from bot.service import Assistant
+from bot.assistant import Assistant
 from handlers.app import NotConfigured, run, work
 
 

@@ -4,7 +4,7 @@ the next step.
 It keeps python-telegram-bot's ConversationHandler contract (entry points, states,
 fallbacks; a callback returns the next state, ``END``, or None to stay), which /announce and
 /newevent were written against, but reads and writes the step through
-:class:`bot.conversations.ConversationStore` instead of a dict in one process. The draft a
+:class:`bot.dialogue_store.ConversationStore` instead of a dict in one process. The draft a
 dialogue builds is ``context.user_data[draft_key]`` while a callback runs; it is loaded before
 and stored after, and never kept in memory between updates.
 """
@@ -22,7 +22,7 @@ from telegram import Update
 from telegram.ext import Application, BaseHandler, ContextTypes, ConversationHandler
 
 from bot.clock import wall
-from bot.conversations import ConversationStore, Step
+from bot.dialogue_store import ConversationStore, Step
 
 log = logging.getLogger(__name__)
 

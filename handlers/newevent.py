@@ -49,8 +49,8 @@ from bot.publish import (
     zone_choices,
 )
 from handlers.conversation import Dialogues, SharedConversation
+from handlers.permissions import allowed
 from handlers.render import card_html
-from handlers.roles import allowed
 from handlers.send import patiently, send_html
 from handlers.services import Services, services, user_lang
 

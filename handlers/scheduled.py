@@ -19,7 +19,7 @@ from bot.broadcast.outbox import Summary
 from bot.i18n import translations
 from bot.moments import format_moment
 from bot.subscriptions import EVERYONE
-from handlers.roles import allowed
+from handlers.permissions import allowed
 from handlers.send import patiently, send_html
 from handlers.services import services, user_lang
 from handlers.subscribe import topic_label

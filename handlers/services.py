@@ -18,10 +18,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.assistant import Assistant
 from bot.broadcast.dispatcher import Dispatcher
 from bot.broadcast.outbox import Outbox
 from bot.db import reason
-from bot.service import Assistant
 from bot.settings import Settings
 from bot.staff import StaffStore
 from bot.subscriptions import SubscriptionStore

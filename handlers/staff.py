@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot.i18n import translations
 from bot.staff import Role
 from handlers.commands import hide_staff_menu, show_staff_menu
-from handlers.roles import allowed
+from handlers.permissions import allowed
 from handlers.send import send_html
 from handlers.services import services, user_lang
 

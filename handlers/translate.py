@@ -31,8 +31,8 @@ from bot.moments import InvalidInput
 from bot.publish import PublishFailed, record_path, store_translation, take_effect
 from bot.text.detect import SUPPORTED
 from handlers.conversation import Dialogues, SharedConversation
+from handlers.permissions import staff_step
 from handlers.render import LANGUAGE_NAMES
-from handlers.roles import staff_step
 from handlers.send import patiently, send_html
 from handlers.services import services, user_lang
 

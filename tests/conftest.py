@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from bot.service import Assistant
+from bot.assistant import Assistant
 from bot.settings import PROJECT_ROOT, Settings
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"

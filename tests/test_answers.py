@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.answers.plain import to_plain_text
-from bot.service import Assistant
+from bot.assistant import Assistant
 from bot.settings import PROJECT_ROOT
 from tests.conftest import MakeSettings
 

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.assistant import Assistant
 from bot.cli import main
 from bot.publish import EventDraft, store_event
-from bot.service import Assistant
 from bot.settings import PROJECT_ROOT, Settings
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.service import Assistant
+from bot.assistant import Assistant
 
 
 def at(iso: str) -> datetime:

@@ -12,11 +12,11 @@ from babel.dates import get_timezone_name
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from bot.assistant import Assistant
 from bot.i18n import LOCALES_DIR, babel_locale, locale_name, translations
 from bot.i18n.formatting import format_when
 from bot.publish import ZONE_CHOICES
 from bot.records import Precision, When
-from bot.service import Assistant
 from bot.settings import PROJECT_ROOT
 from bot.text.detect import SUPPORTED
 

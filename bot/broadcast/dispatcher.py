@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.assistant import Assistant
 from bot.broadcast.notices import plan_notices
 from bot.broadcast.outbox import Job, Outbox, Outcome, Retry
 from bot.broadcast.pacing import Pacer
@@ -28,7 +29,6 @@ from bot.catalog import find_record
 from bot.clock import wall
 from bot.knowledge import KnowledgeBase
 from bot.models import Announcement
-from bot.service import Assistant
 from bot.settings import Settings
 from bot.subscriptions import Recipient, SubscriptionStore
 

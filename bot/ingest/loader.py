@@ -19,7 +19,7 @@ from bot.ingest.articles import ARTICLE_SUFFIXES, ArticleData, clean_text, read_
 from bot.ingest.passages import split_passages
 from bot.ingest.problems import IngestError, Problem
 from bot.ingest.readable import StoredText
-from bot.ingest.records import RECORD_SUFFIXES, check_references, read_records
+from bot.ingest.record_files import RECORD_SUFFIXES, check_references, read_records
 from bot.models import Article, Content, Meta, Passage, Record, SourceFile
 from bot.records import ProjectRecord
 from bot.text.analyzer import ANALYSIS_VERSION, analyze

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.assistant import Assistant
 from bot.broadcast import notices
 from bot.broadcast.outbox import Outbox
-from bot.service import Assistant
 from bot.settings import Settings
 
 BROKEN = "gr-innovation-workshop-2021-07-13"

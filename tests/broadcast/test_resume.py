@@ -24,10 +24,10 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.assistant import Assistant
 from bot.broadcast.dispatcher import CONCURRENCY
 from bot.broadcast.outbox import Outbox, Summary
 from bot.models import Announcement, Delivery
-from bot.service import Assistant
 from bot.settings import PROJECT_ROOT, Settings
 from bot.subscriptions import SubscriptionStore
 from bot.users import UserStore, reply_lang

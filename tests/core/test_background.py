@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.answers.plain import to_plain_text
-from bot.service import Assistant
+from bot.assistant import Assistant
 from tests.conftest import MakeSettings
 
 ARTICLE = """---
@@ -59,7 +59,7 @@ def test_a_broken_file_leaves_the_previous_knowledge_answering(
     old = running.knowledge()
     (knowledge_copy / "articles" / "zestaponi.md").write_text(ARTICLE, encoding="utf-8")
     (knowledge_copy / "records" / "broken.yaml").write_text("- id: X\n", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="bot.service"):
+    with caplog.at_level(logging.WARNING, logger="bot.assistant"):
         running.knowledge()
         running.wait_for_refresh()
     assert "records/broken.yaml:1: " in caplog.text  # the child's problems, file and line

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.assistant import Assistant
 from bot.catalog import Filter, listing, upcoming_events
-from bot.service import Assistant
 
 
 def test_an_event_stays_upcoming_until_its_end(assistant: Assistant) -> None:

@@ -18,11 +18,12 @@ from sqlalchemy import select
 import bot.publish
 from bot import content
 from bot.answers.items import record_details
+from bot.assistant import Assistant
 from bot.catalog import upcoming_events
 from bot.ingest.articles import read_markdown
 from bot.ingest.loader import knowledge_files
 from bot.ingest.readable import StoredText
-from bot.ingest.records import read_records
+from bot.ingest.record_files import read_records
 from bot.models import Content
 from bot.moments import InvalidInput, example_moment, parse_moment
 from bot.publish import (
@@ -42,7 +43,6 @@ from bot.publish import (
     zone_choices,
 )
 from bot.records import ProjectRecord
-from bot.service import Assistant
 from bot.text.detect import SUPPORTED
 from tests.conftest import MakeSettings
 

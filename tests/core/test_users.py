@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from bot.answers import Answer
+from bot.assistant import Assistant
 from bot.db import make_engine, make_sessionmaker
 from bot.i18n import from_language_code
-from bot.service import Assistant
 from bot.settings import Settings
 from bot.users import UserStore
 

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
 from telegram.ext import Application
 
+from bot.assistant import Assistant
 from bot.models import Subscription, User
-from bot.service import Assistant
 from bot.settings import Settings
 from bot.users import utc
 from handlers.app import build_application

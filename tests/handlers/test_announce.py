@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.assistant import Assistant
 from bot.models import User
-from bot.service import Assistant
 from bot.settings import Settings
 from tests.fakegram.client import TelegramUser
 from tests.handlers.conftest import Bot, Clock, delivery_rounds, running_bot, store_subscribers

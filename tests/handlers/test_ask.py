@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.assistant import Assistant
 from bot.models import Exchange
-from bot.service import Assistant
 from tests.conftest import MakeSettings
 from tests.core.test_background import ARTICLE, QUESTION
 from tests.fakegram.client import TelegramUser

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from sqlalchemy import select
 
+from bot.assistant import Assistant
 from bot.models import ReminderRequest
-from bot.service import Assistant
 from bot.settings import Settings
 from bot.text.detect import SUPPORTED
 from tests.conftest import MakeSettings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.service import Assistant
+from bot.assistant import Assistant
 from bot.settings import Settings
 from tests.fakegram.server import FakeTelegram
 from tests.handlers.conftest import TOKEN, Bot, Clock, running_bot

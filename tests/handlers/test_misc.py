@@ -8,7 +8,7 @@ from sqlalchemy import create_engine
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
-from bot.service import Assistant
+from bot.assistant import Assistant
 from bot.settings import Settings
 from handlers.services import KEY
 from tests.fakegram.server import FakeTelegram

@@ -13,10 +13,10 @@ import pytest
 import yaml
 
 from bot import content
+from bot.assistant import Assistant
 from bot.ingest.readable import StoredText
-from bot.ingest.records import read_records
+from bot.ingest.record_files import read_records
 from bot.publish import EventDraft, store_event
-from bot.service import Assistant
 from bot.settings import Settings
 from handlers.services import KEY, Services
 from tests.conftest import KNOWLEDGE, MakeSettings
@@ -263,7 +263,7 @@ async def test_others_are_refused_and_the_attempt_is_logged(
     newsroom: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
     user = newsroom.user("en")
-    with caplog.at_level(logging.WARNING, logger="handlers.roles"):
+    with caplog.at_level(logging.WARNING, logger="handlers.permissions"):
         refusal = await say(user, "/newevent")
     assert refusal.text == "Only programme staff can do that."
     assert any(

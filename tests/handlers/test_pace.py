@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.service import Assistant
+from bot.assistant import Assistant
 from bot.settings import Settings
 from tests.handlers.conftest import Bot, Clock, running_bot
 

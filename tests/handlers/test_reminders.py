@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.service import Assistant
+from bot.assistant import Assistant
 from bot.settings import Settings
 from bot.text.detect import SUPPORTED
 from tests.fakegram.client import TelegramUser

@@ -24,8 +24,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.assistant import Assistant
 from bot.models import Announcement, Delivery
-from bot.service import Assistant
 from bot.settings import Settings
 from tests.conftest import KNOWLEDGE
 from tests.fakegram.balancer import Balancer

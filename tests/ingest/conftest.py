@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.service import Assistant
+from bot.assistant import Assistant
 from tests.conftest import MakeSettings
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.assistant import Assistant
 from bot.ingest.problems import IngestError
 from bot.models import Article, Passage, Record
-from bot.service import Assistant
 from bot.settings import Settings
 
 SEED_FILES = {

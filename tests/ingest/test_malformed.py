@@ -17,11 +17,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.assistant import Assistant
 from bot.ingest.articles import read_articles
 from bot.ingest.problems import IngestError, Problem
-from bot.ingest.records import read_records
+from bot.ingest.record_files import read_records
 from bot.records import unstorable
-from bot.service import Assistant
 from bot.text.analyzer import analyze
 
 # Any JSON value: what a careless export or a hand edit can put in a field.

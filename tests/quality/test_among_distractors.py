@@ -13,8 +13,8 @@ import pytest
 from bench.checks import failed_checks
 from bot.answers.plain import to_plain_text
 from bot.answers.quotes import in_reader_script
+from bot.assistant import Assistant
 from bot.cli import answer_json
-from bot.service import Assistant
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "dev.jsonl"
 CASES = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line]

@@ -20,8 +20,8 @@ import pytest
 
 from bench.checks import failed_checks
 from bot.answers.plain import to_plain_text
+from bot.assistant import Assistant
 from bot.cli import answer_json
-from bot.service import Assistant
 from bot.settings import PROJECT_ROOT
 from tests.conftest import MakeSettings
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answers.plain import to_plain_text
-from bot.service import Assistant
+from bot.assistant import Assistant
 
 OFF_TOPIC = {
     "en": [

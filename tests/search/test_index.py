@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
+from bot.assistant import Assistant
 from bot.models import Passage, Record
 from bot.search.index import SearchIndex
-from bot.service import Assistant
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from bot.answers.plain import to_plain_text
+from bot.assistant import Assistant
 from bot.search.store import IndexStore
-from bot.service import Assistant
 from bot.settings import Settings
 from tests.conftest import MakeSettings
 

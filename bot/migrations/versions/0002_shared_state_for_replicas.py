@@ -1,7 +1,7 @@
 """Shared state for several bot replicas: dialogues, the broadcast schedule, report turns.
 
 - ``conversations``: where an /announce or /newevent dialogue stands, so the next step may
-  reach another replica (bot.conversations).
+  reach another replica (bot.dialogue_store).
 - ``broadcast_pace``: one schedule of broadcast slots for all senders (bot.broadcast.schedule).
 - ``announcements.progress_at`` / ``report_taken_at``: one progress edit per interval and one
   final report, whichever replica sends them.

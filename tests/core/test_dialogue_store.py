@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.conversations import EXPIRY, HOLD, STARTING, ConversationStore
 from bot.db import make_engine, make_sessionmaker
+from bot.dialogue_store import EXPIRY, HOLD, STARTING, ConversationStore
 from bot.settings import Settings
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
