@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import re
 import secrets
 import unicodedata
@@ -361,18 +362,21 @@ async def publish(
     taken: Iterable[str] = (),
     author: int | None = None,
 ) -> Published:
-    """Store the event's files and ingest them on a worker thread (other users are served
+    """Store the event's files and ingest them, on worker threads (other users are served
     meanwhile). If ingestion fails, the stored versions are deleted and
     :class:`PublishFailed` lists the problems; any other failure deletes them and is raised
     as it is."""
     knowledge_dir = assistant.settings.knowledge_dir
-    published = store_event(
-        assistant.sessions,
-        draft,
-        now=now,
-        taken=taken,
-        author=author,
-        used=lambda rel: (knowledge_dir / rel).exists(),
+    published = await asyncio.to_thread(
+        functools.partial(
+            store_event,
+            assistant.sessions,
+            draft,
+            now=now,
+            taken=taken,
+            author=author,
+            used=lambda rel: (knowledge_dir / rel).exists(),
+        )
     )
     return await take_effect(assistant, published)
 

@@ -14,6 +14,7 @@ import logging
 from html import escape
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -53,13 +54,17 @@ def _rows(buttons: list[tuple[str, str]]) -> InlineKeyboardMarkup:
     )
 
 
+def _published(sessions: sessionmaker[Session]) -> dict[str, str]:
+    with sessions() as session:
+        return content.current(session)
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """/translate: the events published from the bot that are still to come."""
     lang = await user_lang(update, context)
     _ = translations(lang).gettext
     svc = services(context)
-    with svc.assistant.sessions() as session:
-        stored = set(content.current(session))
+    stored = set(await asyncio.to_thread(_published, svc.assistant.sessions))
     events = [
         r
         for r in upcoming_events(svc.assistant.knowledge(), svc.clock())
