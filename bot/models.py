@@ -126,6 +126,8 @@ class Exchange(Base):
     vote: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)  # +1 or -1
     asked_at: Mapped[datetime] = mapped_column(DateTime)
     voted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # When staff answered the question in /gaps, or dismissed it: no longer a gap.
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class ReminderRequest(Base):

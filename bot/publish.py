@@ -378,21 +378,22 @@ async def publish(
             used=lambda rel: (knowledge_dir / rel).exists(),
         )
     )
-    return await take_effect(assistant, published)
+    await take_effect(assistant, published.withdraw)
+    return published
 
 
-async def take_effect(assistant: Assistant, published: Published) -> Published:
-    """Ingest what was stored, on a worker thread; if ingestion fails, delete the stored
-    versions again (raising :class:`PublishFailed` with the problems), so nothing changed."""
+async def take_effect(assistant: Assistant, undo: Callable[[], None]) -> None:
+    """Ingest what was just stored, on a worker thread; if ingestion fails, ``undo`` deletes
+    the stored versions again (and :class:`PublishFailed` lists the problems), so nothing
+    changed."""
     try:
         await asyncio.to_thread(assistant.ingest)
     except IngestError as exc:
-        published.withdraw()
+        await asyncio.to_thread(undo)
         raise PublishFailed([str(p) for p in exc.problems]) from exc
     except Exception:
-        published.withdraw()
+        await asyncio.to_thread(undo)
         raise
-    return published
 
 
 def record_path(record_id: str) -> str:

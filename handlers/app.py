@@ -41,6 +41,7 @@ from handlers import (
     browse,
     calendar,
     feedback,
+    gaps,
     help,
     inline,
     language,
@@ -102,6 +103,7 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(announce.conversation(dialogues))  # first: while it runs, its steps take the user's input
     add(newevent.conversation(dialogues))  # before /cancel, the catch-all button and ask.ask
     add(translate.conversation(dialogues))
+    add(gaps.conversation(dialogues))
     add(CommandHandler("start", start.start))
     add(CommandHandler("help", help.show_help))
     add(CommandHandler("language", language.language))
@@ -117,6 +119,8 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(CommandHandler("myid", staff.my_id))
     add(CommandHandler("staff", staff.list_staff, private))
     add(CommandHandler("scheduled", scheduled.scheduled, private))
+    add(CommandHandler("gaps", gaps.show, private))
+    add(CallbackQueryHandler(gaps.dismiss, pattern=rf"^{gaps.PREFIX}dismiss:\d+$"))
     add(CallbackQueryHandler(scheduled.cancel, pattern=rf"^{scheduled.PREFIX}\d+$"))
     add(CommandHandler("addstaff", staff.add_staff, private))
     add(CommandHandler("removestaff", staff.remove_staff, private))

@@ -34,6 +34,7 @@ STAFF_COMMANDS = (
     ("scheduled", N_("announcements waiting to be sent, to cancel")),
     ("newevent", N_("publish an event")),
     ("translate", N_("an event's title and place in another language")),
+    ("gaps", N_("questions the bot could not answer, to answer")),
     ("cancel", N_("stop what you are writing")),
     ("staff", N_("programme staff (admins)")),
 )

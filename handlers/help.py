@@ -36,6 +36,7 @@ def help_text(lang: str, bot_username: str, *, staff: bool = False) -> str:
             ("/scheduled", _("announcements waiting to be sent, to cancel")),
             ("/newevent", _("publish an event")),
             ("/translate", _("an event's title and place in another language")),
+            ("/gaps", _("questions the bot could not answer, to answer")),
             ("/staff", _("programme staff (admins: /addstaff, /removestaff)")),
         )
     title = _("What I can do")
@@ -78,7 +79,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 # data are someone's own, and staff work is not done in front of a group.
 PRIVATE_ONLY = (
     "subscribe", "unsubscribe", "reminders", "mydata", "forget", "announce", "scheduled",
-    "newevent", "translate", "staff", "addstaff", "removestaff",
+    "newevent", "translate", "gaps", "staff", "addstaff", "removestaff",
 )  # fmt: skip
 
 

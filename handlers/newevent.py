@@ -30,7 +30,7 @@ from telegram.ext import (
 )
 
 from bot.catalog import card
-from bot.i18n import translations
+from bot.i18n import N_, translations
 from bot.moments import EXAMPLE_FORMAT, InvalidInput, example_moment, require_future
 from bot.publish import (
     EVENT_TYPES,
@@ -49,7 +49,7 @@ from bot.publish import (
     zone_choices,
 )
 from handlers.conversation import Dialogues, SharedConversation
-from handlers.permissions import allowed
+from handlers.permissions import allowed, cancel_step
 from handlers.render import card_html
 from handlers.send import patiently, send_html
 from handlers.services import Services, services, user_lang
@@ -334,15 +334,6 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | N
 # -- anything else while the conversation waits ---------------------------------------------
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """/cancel, at any step."""
-    context.user_data.pop(DRAFT, None)
-    _ = translations(await user_lang(update, context)).gettext
-    text = _("Cancelled: nothing was published.")
-    await send_html(context, update.effective_chat.id, escape(text))
-    return ConversationHandler.END
-
-
 async def cannot_skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     lang = await user_lang(update, context)
     step = _draft(context).get("step", TITLE)
@@ -401,7 +392,11 @@ def conversation(dialogues: Dialogues) -> SharedConversation:
             CONFIRM: [CallbackQueryHandler(confirm, pattern=rf"^{PREFIX}(publish|cancel)$")],
         },
         fallbacks=[
-            CommandHandler("cancel", cancel, filters=message),
+            CommandHandler(
+                "cancel",
+                cancel_step(DRAFT, N_("Cancelled: nothing was published.")),
+                filters=message,
+            ),
             CommandHandler("skip", cannot_skip, filters=message),
             CallbackQueryHandler(stale_button, pattern=rf"^{PREFIX}"),
             MessageHandler(message & ~filters.COMMAND, off_script),

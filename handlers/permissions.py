@@ -1,4 +1,5 @@
-"""Staff-only commands: one check, one localized refusal, one log line for every attempt."""
+"""Staff-only commands: one check, one localized refusal, one log line for every attempt; and
+the /cancel of the staff dialogues."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from html import escape
 from telegram import Update
 from telegram.ext import ContextTypes, ConversationHandler
 
-from bot.i18n import translations
+from bot.i18n import N_, translations
 from handlers.send import patiently, send_html
 from handlers.services import services, user_lang
 
@@ -56,3 +57,15 @@ async def allowed(
     else:
         await send_html(context, update.effective_chat.id, escape(text))
     return False
+
+
+def cancel_step(draft_key: str, said: str = N_("Cancelled: nothing was changed.")) -> Step:
+    """/cancel in a staff dialogue: its draft dropped, and ``said`` (a message id) said."""
+
+    async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        context.user_data.pop(draft_key, None)
+        _ = translations(await user_lang(update, context)).gettext
+        await send_html(context, update.effective_chat.id, escape(_(said)))
+        return ConversationHandler.END
+
+    return cancel

@@ -32,7 +32,7 @@ from bot.moments import InvalidInput
 from bot.publish import PublishFailed, record_path, store_translation, take_effect
 from bot.text.detect import SUPPORTED
 from handlers.conversation import Dialogues, SharedConversation
-from handlers.permissions import staff_step
+from handlers.permissions import cancel_step, staff_step
 from handlers.render import LANGUAGE_NAMES
 from handlers.send import patiently, send_html
 from handlers.services import services, user_lang
@@ -153,7 +153,7 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, place: str |
             now=svc.clock(),
             author=update.effective_user.id,
         )
-        await take_effect(svc.assistant, stored)
+        await take_effect(svc.assistant, stored.withdraw)
     except InvalidInput as exc:  # a title or place too long: that question again
         context.user_data[DRAFT] = draft
         await send_html(context, chat_id, escape(exc.explain(lang)))
@@ -167,15 +167,6 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, place: str |
     text = _("Saved: readers in {language} now see “{title}”.")
     await send_html(
         context, chat_id, escape(text.format(language=LANGUAGE_NAMES[draft["lang"]], title=name))
-    )
-    return ConversationHandler.END
-
-
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    context.user_data.pop(DRAFT, None)
-    _ = translations(await user_lang(update, context)).gettext
-    await send_html(
-        context, update.effective_chat.id, escape(_("Cancelled: nothing was changed."))
     )
     return ConversationHandler.END
 
@@ -204,7 +195,7 @@ def conversation(dialogues: Dialogues) -> SharedConversation:
             ],
         },
         fallbacks=[
-            CommandHandler("cancel", cancel, filters=message),
+            CommandHandler("cancel", cancel_step(DRAFT), filters=message),
             CallbackQueryHandler(stale_button, pattern=rf"^{PREFIX}"),
         ],
     )
