@@ -15,7 +15,7 @@ K consecutive ones. Three measurements, one after another so they do not share t
 3. bot, loaded: all users at once, each sending its questions one after another (send, wait
    for the whole reply, send the next).
 
-The bot is ``python -m bot.cli run`` polling the fake server (``--mode subprocess``, the
+The bot is ``python -m handlers.cli run`` polling the fake server (``--mode subprocess``, the
 default), so the server and the simulated users do not share its event loop or its CPU time;
 ``--mode inprocess`` runs the Application in this process instead, as the handler tests do.
 Latency is from ``push_update`` to the server receiving the reply's first ``sendMessage``;
@@ -221,7 +221,7 @@ async def bot_subprocess(
     log = work / "bot.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"],
+            [sys.executable, "-m", "handlers.cli", "run"],
             cwd=work,
             env=subprocess_env(
                 data_dir, knowledge, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=server.url

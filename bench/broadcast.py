@@ -40,7 +40,7 @@ core); Telegram itself allows about 30.
 database (a new PostgreSQL schema, put in the URL's ``search_path`` and dropped after, when
 ``--database-url``, ``$BENCH_DATABASE_URL`` or ``$TEST_DATABASE_URL`` names a server; else a
 SQLite file, where several processes queue for one write lock), the same N subscribers, a
-fresh fake server, and that many ``python -m bot.cli worker`` processes (``reformbot worker``,
+fresh fake server, and that many ``python -m handlers.cli worker`` processes (``reformbot worker``,
 each with its own data directory) sharing the database and ``REFORMBOT_BROADCAST_RATE =
 --limit``. The rate is the bot's: the workers book their slots in the database, so together
 they must not exceed it. Once every worker has logged that it is delivering, one announcement
@@ -412,7 +412,7 @@ def worker_env(url: str, server_url: str, data_dir: Path, limit: float) -> dict[
 async def workers(
     count: int, url: str, server_url: str, directory: Path, limit: float
 ) -> AsyncIterator[list[subprocess.Popen]]:
-    """``count`` ``python -m bot.cli worker`` processes on one database, each with its own
+    """``count`` ``python -m handlers.cli worker`` processes on one database, each with its own
     data directory and log; yields once every one says it is delivering. On the way out each
     gets SIGINT (a clean stop: sends in flight finish), and is killed if it will not stop."""
     started: list[subprocess.Popen] = []
@@ -423,7 +423,7 @@ async def workers(
             with log_path.open("w") as log:
                 started.append(
                     subprocess.Popen(
-                        [sys.executable, "-m", "bot.cli", "worker"],
+                        [sys.executable, "-m", "handlers.cli", "worker"],
                         # Not the project root: no .env of a real bot is read.
                         cwd=log_path.parent,
                         env=worker_env(url, server_url, log_path.parent / "data", limit),
