@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.catalog import (
@@ -37,7 +35,7 @@ from handlers.render import (
     page_data,
     page_keyboard,
 )
-from handlers.send import patiently, send_html
+from handlers.send import patiently, redraw, send_html
 from handlers.services import services, user_lang
 
 
@@ -134,17 +132,6 @@ async def partners(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show_listing(context, update.effective_chat.id, "partners", 0, lang)
 
 
-async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    """Redraw the message the button is under; a double tap (nothing to change) is fine."""
-    try:
-        await patiently(
-            lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-        )
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
-
-
 async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A list button (list:<what>:<page>[:<filter>]), a filter's choice, or ◀ Back on a card:
     show that page in place."""
@@ -153,7 +140,7 @@ async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _prefix, what, number, *token = query.data.split(":")
     await patiently(query.answer)
     chosen = Filter.parse(token[0]) if token else NO_FILTER
-    await _edit(query, *_listing(context, what, int(number), lang, chosen))
+    await redraw(query, *_listing(context, what, int(number), lang, chosen))
 
 
 async def choose_filter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -183,7 +170,7 @@ async def open_card_in_list(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await patiently(lambda: query.answer(_("That entry is no longer available.")))
         return
     await patiently(query.answer)
-    await _edit(query, *shown)
+    await redraw(query, *shown)
 
 
 async def open_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

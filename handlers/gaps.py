@@ -27,7 +27,7 @@ from bot.publish import PublishFailed, take_effect
 from handlers.conversation import Dialogues, SharedConversation
 from handlers.permissions import allowed, cancel_step, staff_step
 from handlers.render import LANGUAGE_NAMES
-from handlers.send import patiently, send_html
+from handlers.send import patiently, redraw, send_html
 from handlers.services import services, user_lang
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ async def dismiss(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await asyncio.to_thread(gaps.settle, sessions, gap, svc.clock())
     await patiently(lambda: query.answer(_("Dismissed.") if gap else _("Already settled.")))
     text, markup = _listing(await asyncio.to_thread(gaps.open_gaps, sessions, SHOWN), lang)
-    await patiently(lambda: query.edit_message_text(text, parse_mode="HTML", reply_markup=markup))
+    await redraw(query, text, markup)
 
 
 async def start_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

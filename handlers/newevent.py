@@ -49,7 +49,7 @@ from bot.publish import (
     zone_choices,
 )
 from handlers.conversation import Dialogues, SharedConversation
-from handlers.permissions import allowed, cancel_step
+from handlers.permissions import allowed, cancel_step, stale_button
 from handlers.render import card_html
 from handlers.send import patiently, send_html
 from handlers.services import Services, services, user_lang
@@ -351,12 +351,6 @@ async def off_script(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     else:
         reason = _("Please answer with text.")
     return await _ask(update, context, lang, step, reason)
-
-
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button of an earlier question: it no longer applies."""
-    _ = translations(await user_lang(update, context)).gettext
-    await patiently(lambda: update.callback_query.answer(_("This button is no longer active.")))
 
 
 def conversation(dialogues: Dialogues) -> SharedConversation:

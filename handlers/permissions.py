@@ -1,5 +1,5 @@
 """Staff-only commands: one check, one localized refusal, one log line for every attempt; and
-the /cancel of the staff dialogues."""
+the /cancel and the stale buttons of the staff dialogues."""
 
 from __future__ import annotations
 
@@ -69,3 +69,9 @@ def cancel_step(draft_key: str, said: str = N_("Cancelled: nothing was changed."
         return ConversationHandler.END
 
     return cancel
+
+
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button of an earlier question of a staff dialogue: it no longer applies."""
+    _ = translations(await user_lang(update, context)).gettext
+    await patiently(lambda: update.callback_query.answer(_("This button is no longer active.")))

@@ -18,7 +18,7 @@ from bot.i18n.formatting import format_durations, format_when
 from bot.records import ProjectRecord
 from bot.subscriptions import REMINDERS
 from handlers.render import reminders_keyboard
-from handlers.send import patiently, send_html
+from handlers.send import patiently, redraw, send_html
 from handlers.services import Services, services, user_lang
 
 PREFIX = "unremind:"
@@ -87,4 +87,4 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     name = record.name[lang] if record else key
     await patiently(lambda: query.answer(_("Reminder cancelled: {event}").format(event=name)))
     text, markup = await _current(update, context, lang)
-    await patiently(lambda: query.edit_message_text(text, parse_mode="HTML", reply_markup=markup))
+    await redraw(query, text, markup)

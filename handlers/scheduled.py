@@ -12,7 +12,6 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.broadcast.outbox import Summary
@@ -20,7 +19,7 @@ from bot.i18n import translations
 from bot.moments import format_moment
 from bot.subscriptions import EVERYONE
 from handlers.permissions import allowed
-from handlers.send import patiently, send_html
+from handlers.send import patiently, redraw, send_html
 from handlers.services import services, user_lang
 from handlers.subscribe import topic_label
 
@@ -89,6 +88,4 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         note = _("Announcement #{id} is no longer waiting: it was sent or cancelled already.")
     await patiently(lambda: query.answer(note.format(id=number), show_alert=True))
     text, markup = await _current(context, lang)
-    await patiently(
-        lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    )
+    await redraw(query, text, markup)

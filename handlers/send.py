@@ -16,7 +16,13 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
@@ -144,3 +150,15 @@ async def send_chunks(
         if last is None:
             return None
     return last
+
+
+async def redraw(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Redraw, as HTML, the message a tapped button is under (lists, cards, reminders and
+    the staff lists change in place); a double tap, with nothing to change, is fine."""
+    try:
+        await patiently(
+            lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        )
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            raise

@@ -32,7 +32,7 @@ from bot.moments import InvalidInput
 from bot.publish import PublishFailed, record_path, store_translation, take_effect
 from bot.text.detect import SUPPORTED
 from handlers.conversation import Dialogues, SharedConversation
-from handlers.permissions import cancel_step, staff_step
+from handlers.permissions import cancel_step, staff_step, stale_button
 from handlers.render import LANGUAGE_NAMES
 from handlers.send import patiently, send_html
 from handlers.services import services, user_lang
@@ -169,11 +169,6 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, place: str |
         context, chat_id, escape(text.format(language=LANGUAGE_NAMES[draft["lang"]], title=name))
     )
     return ConversationHandler.END
-
-
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    _ = translations(await user_lang(update, context)).gettext
-    await patiently(lambda: update.callback_query.answer(_("This button is no longer active.")))
 
 
 def conversation(dialogues: Dialogues) -> SharedConversation:

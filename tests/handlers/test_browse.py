@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +23,26 @@ UPCOMING = 7
 
 def _six(text: str) -> dict[str, str]:
     return {lang: f"{text} ({lang})" for lang in SUPPORTED}
+
+
+@asynccontextmanager
+async def _bot_with(
+    events: list[dict],
+    name: str,
+    files: tuple[Path, Path, MakeSettings],
+    settings: Settings,
+    clock: Clock,
+) -> AsyncIterator[Bot]:
+    """The bot over the shipped knowledge plus a staff file ``name`` of ``events``, on
+    15 January 2027; ``files``: the knowledge copy, the test's folder, make_settings."""
+    knowledge_copy, tmp_path, make_settings = files
+    (knowledge_copy / "records" / f"{name}.yaml").write_text(
+        yaml.safe_dump(events, allow_unicode=True), encoding="utf-8"
+    )
+    own = make_settings(tmp_path / name, knowledge_copy)
+    clock.now = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
+    async with running_bot(settings, Assistant(own), clock) as running:
+        yield running
 
 
 @pytest.fixture
@@ -49,12 +70,8 @@ async def planned(
         }
         for day in range(10, 10 + UPCOMING)
     ]
-    (knowledge_copy / "records" / "planned.yaml").write_text(
-        yaml.safe_dump(events, allow_unicode=True), encoding="utf-8"
-    )
-    own = make_settings(tmp_path / "planned", knowledge_copy)
-    clock.now = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
-    async with running_bot(settings, Assistant(own), clock) as running:
+    files = (knowledge_copy, tmp_path, make_settings)
+    async with _bot_with(events, "planned", files, settings, clock) as running:
         yield running
 
 
@@ -208,12 +225,8 @@ async def abroad(
         }
         for town, country, day in planned
     ]
-    (knowledge_copy / "records" / "abroad.yaml").write_text(
-        yaml.safe_dump(events, allow_unicode=True), encoding="utf-8"
-    )
-    own = make_settings(tmp_path / "abroad", knowledge_copy)
-    clock.now = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
-    async with running_bot(settings, Assistant(own), clock) as running:
+    files = (knowledge_copy, tmp_path, make_settings)
+    async with _bot_with(events, "abroad", files, settings, clock) as running:
         yield running
 
 
