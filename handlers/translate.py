@@ -29,7 +29,14 @@ from bot import content
 from bot.catalog import find_record, upcoming_events
 from bot.i18n import translations
 from bot.moments import InvalidInput
-from bot.publish import PublishFailed, record_path, store_translation, take_effect
+from bot.publish import (
+    PublishFailed,
+    parse_place,
+    parse_title,
+    record_path,
+    store_translation,
+    take_effect,
+)
 from bot.text.detect import SUPPORTED
 from handlers.conversation import Dialogues, SharedConversation
 from handlers.permissions import cancel_step, staff_step, stale_button
@@ -117,7 +124,11 @@ async def typed_title(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     lang = await user_lang(update, context)
     _ = translations(lang).gettext
     draft = _draft(context)
-    draft["name"] = update.message.text
+    try:
+        draft["name"] = parse_title(update.message.text)
+    except InvalidInput as exc:  # too long: the title again
+        await send_html(context, update.effective_chat.id, escape(exc.explain(lang)))
+        return TITLE
     record = find_record(services(context).assistant.knowledge(), draft["id"])
     if record is not None and record.place:
         draft["step"] = PLACE
@@ -129,7 +140,13 @@ async def typed_title(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 
 
 async def typed_place(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    return await _save(update, context, update.message.text)
+    try:
+        place = parse_place(update.message.text)
+    except InvalidInput as exc:  # too long: the place again
+        lang = await user_lang(update, context)
+        await send_html(context, update.effective_chat.id, escape(exc.explain(lang)))
+        return PLACE
+    return await _save(update, context, place)
 
 
 async def skip_place(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -154,10 +171,6 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, place: str |
             author=update.effective_user.id,
         )
         await take_effect(svc.assistant, stored.withdraw)
-    except InvalidInput as exc:  # a title or place too long: that question again
-        context.user_data[DRAFT] = draft
-        await send_html(context, chat_id, escape(exc.explain(lang)))
-        return draft.get("step", TITLE)
     except PublishFailed as exc:
         log.error("translation by user %s not saved:\n%s", update.effective_user.id, exc)
         text = _("The translation could not be saved, so nothing has changed.")

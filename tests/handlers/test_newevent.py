@@ -337,6 +337,8 @@ async def test_staff_translate_a_published_event_for_readers_of_another_language
     assert languages.text == "Into which language?"
     asked = await tap(staff, languages, "Русский")
     assert asked.text == "Send the event's title in Русский."
+    too_long = await say(staff, "Открытые данные " * 20)
+    assert too_long.text == "The title must be between 1 and 200 characters long."
     place = await say(staff, "Открытые данные для муниципалитетов")
     assert place.text.startswith("Send the place in Русский, or /skip")
     done = await say(staff, "Мэрия Рустави")
