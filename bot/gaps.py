@@ -43,12 +43,18 @@ def _key(question: str, lang: str) -> tuple[str, ...]:
     return tuple(sorted({w.stem for w in content_words(question, lang)})) or (question.casefold(),)
 
 
+# How many of the latest open askings are grouped: /gaps is about what people ask now, and
+# grouping reads each question's words, so the work stays bounded however long the bot runs.
+RECENT = 2000
+
+
 def _open(session: Session) -> Iterable[Exchange]:
     unanswered = or_(Exchange.answered.is_(False), Exchange.vote == -1)
     query = (
         select(Exchange)
         .where(unanswered, Exchange.settled_at.is_(None))
         .order_by(Exchange.id.desc())
+        .limit(RECENT)
     )
     return session.scalars(query)
 
