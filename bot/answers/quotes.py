@@ -236,7 +236,6 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
             # The soonest date to come answers "the next one" whatever words it shares (a
             # line of a schedule: "10 February — Electronic signatures").
             first = scored[tops[0]]
-            ranked = [s for s in ranked if s[0] > 0] or scored
         if first is not None:
             # The sentence that holds what was asked (the number of the thing counted, a date,
             # a link) leads, even when another shares more words with a question in another
