@@ -423,12 +423,15 @@ def _near(
     few shared words (a law naming the prime minister) is no answer to it. One that has every
     name the question asks about stays whatever its score: a passage in another language
     shares fewer of the question's words and scores lower, though it is the one about the
-    town or body named."""
+    town or body named; so does one spelling a word of the question that nothing in the
+    question's language knows (a town in Georgian, which has no capitals to tell it)."""
     top = hits[0][1] if hits else 0.0
     return [
         (doc, score)
         for doc, score in hits
-        if score >= RELATIVE_RELEVANCE * top or (query.names and query.names_in(kb.index, doc))
+        if score >= RELATIVE_RELEVANCE * top
+        or (query.names and query.names_in(kb.index, doc))
+        or query.spells_an_unknown_word(kb.index, doc)
     ]
 
 

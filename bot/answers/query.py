@@ -166,6 +166,14 @@ class Query:
             )
         )
 
+    def spells_an_unknown_word(self, index: SearchIndex, doc: int) -> bool:
+        """Whether ``doc`` spells alike a word of the question that the knowledge does not have
+        in the question's own script: a name in a script without capitals ("ვოზნესენსკის"
+        for the English article's "Voznesensk"), which is as telling as a capitalised one."""
+        return any(
+            self.words[i].stem not in index.vocabulary for i in self._spelt_alike(index, doc)
+        )
+
     def names_in(self, index: SearchIndex, doc: int, around: Sequence[int] = ()) -> bool:
         """Whether ``doc`` has the names of the question (see ``names``), or the documents
         ``around`` it have them (the other passages of its article: an article names the
