@@ -17,8 +17,8 @@ from pathlib import Path
 from bot.answers.items import record_details
 from bot.assistant import Assistant
 from bot.catalog import find_record
+from bot.languages import SUPPORTED
 from bot.settings import PROJECT_ROOT, Settings
-from bot.text.detect import SUPPORTED
 from handlers.render import record_label
 
 EVENT = "gr-innovation-workshop-2021-07-13"

@@ -27,9 +27,9 @@ from bot.clock import wall
 from bot.db import make_engine, reason
 from bot.i18n import N_, translations
 from bot.ingest.problems import IngestError
+from bot.languages import SUPPORTED
 from bot.settings import Settings
 from bot.staff import Role, StaffStore
-from bot.text.detect import SUPPORTED
 from bot.users import UserStore
 
 

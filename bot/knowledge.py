@@ -26,7 +26,7 @@ from bot.search.spelling import Spelling
 from bot.search.store import IndexStore
 from bot.text.analyzer import analyze_word
 from bot.text.glossary import CONCEPT_PREFIX
-from bot.text.romanized import NativeVocabulary, sound_key
+from bot.text.romanized import ROMANIZED_LANGS, NativeVocabulary, sound_key
 from bot.text.translit import KEY_PREFIX
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ class KnowledgeBase:
         word = analyze_word(typed, lang)
         if word is None:
             return False
-        if lang in ("en", "uz-Latn"):
+        if lang not in ROMANIZED_LANGS:
             return word.stem in self.index.vocabulary
         vocabulary = self.native_vocabulary(lang)
         return word.stem in vocabulary or sound_key(word.stem, lang) in vocabulary.key_set

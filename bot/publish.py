@@ -45,9 +45,9 @@ from bot.assistant import Assistant
 from bot.i18n import N_, translations
 from bot.ingest.problems import IngestError
 from bot.ingest.yamltext import TextDatesLoader
+from bot.languages import SUPPORTED
 from bot.moments import InvalidInput, parse_moment, require_future
 from bot.records import EventType, ProjectRecord, known_zone
-from bot.text.detect import SUPPORTED
 from bot.text.translit import romanize
 
 # The subfolder of articles/ and records/ that published events are written to.

@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.text.detect import SUPPORTED
+from bot.languages import SUPPORTED
 
 
 class Precision(StrEnum):
@@ -124,7 +124,8 @@ def _localized(value: Any, limit: int) -> dict[str, str]:
     }
     if extra:
         raise ValueError(f"unknown language {', '.join(map(str, extra))}")
-    long = [lang for lang in SUPPORTED if len(value[lang].strip()) > limit]
+    # Judged as written: a copy made for a missing language is not another fault.
+    long = [lang for lang in SUPPORTED if lang in present and len(value[lang].strip()) > limit]
     if long:
         raise ValueError(f"longer than {limit} characters in {', '.join(long)}")
     for lang in SUPPORTED:

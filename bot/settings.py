@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.languages import SUPPORTED
 from bot.records import known_zone
-from bot.text.detect import SUPPORTED
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

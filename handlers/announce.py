@@ -27,9 +27,9 @@ from telegram.ext import (
 
 from bot.i18n import translations
 from bot.i18n.formatting import format_number
+from bot.languages import SUPPORTED
 from bot.moments import InvalidInput, example_moment, format_moment, parse_moment
 from bot.subscriptions import EVERYONE, TOPICS
-from bot.text.detect import SUPPORTED
 from handlers.conversation import Dialogues, SharedConversation
 from handlers.permissions import allowed, staff_step
 from handlers.render import LANGUAGE_NAMES

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import translations
-from bot.text.detect import SUPPORTED
+from bot.languages import SUPPORTED
 from handlers.commands import show_staff_menu
 from handlers.render import language_keyboard, menu_keyboard
 from handlers.send import patiently, send_html

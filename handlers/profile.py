@@ -7,11 +7,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from babel.lists import format_list
 from telegram import Bot
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.i18n import TELEGRAM_CODES, from_language_code, translations
+from bot.i18n import TELEGRAM_CODES, babel_locale, from_language_code, translations
+from bot.languages import SUPPORTED
 from handlers.send import patiently
 
 log = logging.getLogger(__name__)
@@ -23,15 +25,23 @@ def profile_texts(lang: str) -> dict[str, str]:
     return {
         "name": _("Reform programmes assistant"),
         "description": _(
-            "Ask me about public-sector reform programmes in Georgian, Uzbek, Greek, Russian "
-            "or English: which trainings were held and where, who the partner organisations "
-            "are, and which workshops are coming up. Subscribe to get announcements and "
-            "reminders of the sessions you choose."
-        ),
+            "Ask me about public-sector reform programmes: which trainings were held and "
+            "where, who the partner organisations are, and which workshops are coming up. "
+            "I answer in {languages}. Subscribe to get announcements and reminders of the "
+            "sessions you choose."
+        ).format(languages=_spoken(lang)),
         "short_description": _(
             "Trainings, partners and upcoming workshops of public-sector reform programmes."
         ),
     }
+
+
+def _spoken(lang: str) -> str:
+    """Our languages as the reader's locale names and lists them (CLDR): a language added to
+    the registry is announced without a new sentence to translate."""
+    locale = babel_locale(lang)
+    bases = dict.fromkeys(tag.split("-")[0] for tag in SUPPORTED)
+    return format_list([locale.languages[base] for base in bases], locale=locale)
 
 
 async def publish_profile(application: Application, default_lang: str) -> None:

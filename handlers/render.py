@@ -17,20 +17,16 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.answers import Answer, EventRef, Section
 from bot.catalog import NO_FILTER, Filter, Listing, Page
 from bot.i18n import babel_locale, translations
+from bot.languages import LANGUAGES
 from bot.records import Precision, ProjectRecord
 
 MAX_MESSAGE = 4096
 # Telegram shows about this many characters of a full-width button on a phone.
 BUTTON_CHARS = 48
 # The language menu shows each language in its own name, whatever the reader's language.
-LANGUAGE_NAMES = {
-    "en": "English",
-    "ka": "ქართული",
-    "uz-Latn": "Oʻzbekcha",
-    "uz-Cyrl": "Ўзбекча",
-    "el": "Ελληνικά",
-    "ru": "Русский",
-}
+LANGUAGE_NAMES = {language.tag: language.name for language in LANGUAGES}
+# Three language buttons fit a row on a phone.
+_LANGUAGES_PER_ROW = 3
 
 
 def section_html(section: Section) -> str:
@@ -149,7 +145,8 @@ def _record_button_label(record: ProjectRecord, lang: str) -> str:
 
 def language_keyboard() -> list[list[InlineKeyboardButton]]:
     buttons = [_button(name, f"lang:{tag}") for tag, name in LANGUAGE_NAMES.items()]
-    return [buttons[:3], buttons[3:]]
+    step = _LANGUAGES_PER_ROW
+    return [buttons[i : i + step] for i in range(0, len(buttons), step)]
 
 
 def menu_keyboard(lang: str) -> list[list[InlineKeyboardButton]]:

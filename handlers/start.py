@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 
 from bot.catalog import Listing
 from bot.i18n import translations
-from bot.text.detect import SUPPORTED
+from bot.languages import SUPPORTED
 from handlers.browse import show_card, show_listing
 from handlers.commands import show_staff_menu
 from handlers.render import welcome_keyboard

@@ -28,6 +28,7 @@ from telegram.ext import (
 from bot import content
 from bot.catalog import find_record, upcoming_events
 from bot.i18n import translations
+from bot.languages import SUPPORTED
 from bot.moments import InvalidInput
 from bot.publish import (
     PublishFailed,
@@ -37,7 +38,6 @@ from bot.publish import (
     store_translation,
     take_effect,
 )
-from bot.text.detect import SUPPORTED
 from handlers.conversation import Dialogues, SharedConversation
 from handlers.permissions import cancel_step, staff_step, stale_button
 from handlers.render import LANGUAGE_NAMES

@@ -229,7 +229,7 @@ def test_record_summary_leads_in_the_reader_language(assistant: Assistant) -> No
     assert answer.sections[0].kind == "heading"
     assert "France" in answer.sections[0].text
     quote = next(s for s in answer.sections if s.kind == "quote")
-    assert quote.text == "From a Georgian article:"
+    assert quote.text == "From an article in Georgian:"
 
 
 def test_uzbek_quote_is_shown_in_the_reader_script(assistant: Assistant) -> None:
@@ -245,7 +245,7 @@ def test_lang_option_overrides_the_question_language(assistant: Assistant) -> No
     answer = assistant.ask("Who supported the study visit to France?", lang="el")
     text = to_plain_text(answer)
     assert answer.lang == "el"
-    assert "Από γεωργιανό άρθρο:" in text and "Πηγή:" in text
+    assert "Από άρθρο (γλώσσα: Γεωργιανά):" in text and "Πηγή:" in text
 
 
 def test_georgian_typed_in_latin_letters_is_answered_in_georgian(assistant: Assistant) -> None:

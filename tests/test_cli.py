@@ -113,7 +113,7 @@ def test_invalid_setting_is_one_clear_line(
     assert code == 1
     assert err.strip().splitlines() == [
         "reformbot: invalid setting DEFAULT_LANG: Value error, must be one of "
-        "en, ka, uz-Cyrl, uz-Latn, el, ru"
+        "en, ka, uz-Cyrl, uz-Latn, el, ru, az, hy"
     ]
 
 
@@ -153,7 +153,9 @@ def test_chat_answers_each_line_and_switches_language(
     )
     code, out, _ = run(capsys, "chat")
     assert code == 0
-    assert out.startswith("Ask a question. /lang en, ka, uz-Cyrl, uz-Latn, el, ru switches")
+    assert out.startswith(
+        "Ask a question. /lang en, ka, uz-Cyrl, uz-Latn, el, ru, az, hy switches"
+    )
     assert out.count("Задайте вопрос. /lang") == 1 and out.count("Источник:") == 1  # /help
     assert "Source:" in out and "Источник:" in out
     assert "Теперь я буду отвечать на русском языке." in out

@@ -15,12 +15,13 @@ from babel.messages.pofile import read_po
 from bot.assistant import Assistant
 from bot.i18n import LOCALES_DIR, babel_locale, locale_name, translations
 from bot.i18n.formatting import format_when
+from bot.languages import SUPPORTED
 from bot.publish import ZONE_CHOICES
 from bot.records import Precision, When
 from bot.settings import PROJECT_ROOT
-from bot.text.detect import SUPPORTED
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+SAME_WORD = "the same word in this language"
 
 
 def source_messages() -> set[str]:
@@ -47,7 +48,9 @@ def test_catalog_translates_every_message(lang: str) -> None:
         assert message is not None, f"{lang}: {message_id!r} is missing"
         assert message.string and not message.fuzzy, f"{lang}: {message_id!r} is untranslated"
         assert set(PLACEHOLDER.findall(message.string)) == set(PLACEHOLDER.findall(message_id))
-        if lang != "en":
+        # A word the language shares with English ("Seminar" in Azerbaijani) is marked so by
+        # its translator; anything else identical was forgotten.
+        if lang != "en" and SAME_WORD not in message.user_comments:
             assert message.string != message_id, f"{lang}: {message_id!r} left in English"
 
 

@@ -21,13 +21,12 @@ import yaml
 from babel.dates import get_month_names
 
 from bot.i18n import babel_locale
-from bot.text.analyzer import LEXICON_LANG, Word, analyze_word, concept_spans, fold_word
+from bot.languages import LEXICON_LANG
+from bot.text.analyzer import Word, analyze_word, concept_spans, fold_word
 from bot.text.tokenize import words
 
 ASKS_FILE = Path(__file__).with_name("asks.yaml")
 ANSWER_TYPES = ("person", "date", "time", "place", "number", "money", "link", "list")
-# The languages whose month names are read (CLDR locales of the reply languages).
-_MONTH_LOCALES = {"en": "en", "ka": "ka", "ru": "ru", "uz-Latn": "uz-Latn", "el": "el"}
 _YEAR = re.compile(r"^(19|20)\d\d$")
 
 
@@ -128,10 +127,10 @@ def _asks_which_things(typed: list[str], keys: list[str], lang: str, taken: set[
 def month_stems() -> dict[str, int]:
     """Stem of every month name (wide and abbreviated, both grammatical contexts) → month."""
     found: dict[str, int] = {}
-    for lang, locale in _MONTH_LOCALES.items():
+    for lang in LEXICON_LANG.values():
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
-                names = get_month_names(width, context, babel_locale(locale))
+                names = get_month_names(width, context, babel_locale(lang))
                 for number, name in names.items():
                     word = analyze_word(name.strip("."), lang)
                     if word is not None and len(word.stem) >= 3 and not word.stem.isdigit():

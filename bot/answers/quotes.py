@@ -17,7 +17,7 @@ import alifbo
 from bot.answers import Section
 from bot.answers.asks import Window, has_number
 from bot.answers.query import Query
-from bot.i18n import translations
+from bot.i18n import babel_locale, translations
 from bot.i18n.formatting import format_day
 from bot.knowledge import ArticleInfo
 from bot.search.index import SearchIndex
@@ -134,14 +134,11 @@ def _label(article_lang: str, reader_lang: str) -> str:
     base = article_lang.split("-")[0]
     if base == reader_lang.split("-")[0]:
         return _("From the article:")
-    labels = {
-        "ka": _("From a Georgian article:"),
-        "uz": _("From an Uzbek article:"),
-        "el": _("From a Greek article:"),
-        "ru": _("From a Russian article:"),
-        "en": _("From an English article:"),
-    }
-    return labels.get(base, _("From the article:"))
+    # CLDR names every language in every other one, so a new language needs no label here.
+    language = babel_locale(reader_lang).languages.get(base)
+    if language is None:
+        return _("From the article:")
+    return _("From an article in {language}:").format(language=language)
 
 
 @lru_cache(maxsize=4096)

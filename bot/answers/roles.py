@@ -12,8 +12,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.languages import LEXICON_LANG
 from bot.records import ProjectRecord
-from bot.text.analyzer import LEXICON_LANG, fold_word
+from bot.text.analyzer import fold_word
 
 ROLES_FILE = Path(__file__).with_name("roles.yaml")
 

@@ -18,8 +18,8 @@ from bot.broadcast.outbox import Outbox
 from bot.catalog import upcoming_events
 from bot.i18n import N_, translations
 from bot.knowledge import KnowledgeBase
+from bot.languages import SUPPORTED
 from bot.records import Precision, ProjectRecord
-from bot.text.detect import SUPPORTED
 
 log = logging.getLogger(__name__)
 

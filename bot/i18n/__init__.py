@@ -15,6 +15,8 @@ from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from bot.languages import LANGUAGES
+
 LOCALES_DIR = Path(__file__).with_name("locales")
 DOMAIN = "messages"
 
@@ -44,9 +46,9 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 
 # Telegram sends the app's interface language as an IETF tag ("ka", "ru", "uz", "pt-br").
-# Uzbek apps do not say which script; Latin is the official one.
-_FROM_TELEGRAM = {"en": "en", "ka": "ka", "el": "el", "ru": "ru", "uz": "uz-Latn"}
-TELEGRAM_CODES = tuple(_FROM_TELEGRAM)
+_FROM_TELEGRAM = {code: language.tag for language in LANGUAGES for code in language.telegram}
+# Command menus are kept per two-letter code: the bare codes.
+TELEGRAM_CODES = tuple(code for code in _FROM_TELEGRAM if "-" not in code)
 
 
 def N_(message: str) -> str:
@@ -59,10 +61,12 @@ def from_language_code(code: str | None) -> str | None:
     """The reply language for a Telegram ``language_code``, or None if we do not speak it."""
     if not code:
         return None
-    tag = code.replace("_", "-").lower()
-    if tag in ("uz-cyrl", "uz-cyrl-uz"):
-        return "uz-Cyrl"
-    return _FROM_TELEGRAM.get(tag.split("-")[0])
+    parts = code.replace("_", "-").lower().split("-")
+    # The most specific code we know: "uz-cyrl-uz" is uz-cyrl, "en-gb" is en.
+    for size in range(len(parts), 0, -1):
+        if (tag := "-".join(parts[:size])) in _FROM_TELEGRAM:
+            return _FROM_TELEGRAM[tag]
+    return None
 
 
 def telegram_code(lang: str) -> str:

@@ -13,8 +13,9 @@ import yaml
 from bot.ingest.problems import Problem
 from bot.ingest.readable import Readable
 from bot.ingest.yamltext import TextDatesLoader
+from bot.languages import SUPPORTED
 from bot.records import unstorable
-from bot.text.detect import SUPPORTED, detect
+from bot.text.detect import detect
 from bot.text.tokenize import sentences
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl")

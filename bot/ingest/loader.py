@@ -20,10 +20,10 @@ from bot.ingest.passages import split_passages
 from bot.ingest.problems import IngestError, Problem
 from bot.ingest.readable import StoredText
 from bot.ingest.record_files import RECORD_SUFFIXES, check_references, read_records
+from bot.languages import SUPPORTED
 from bot.models import Article, Content, Meta, Passage, Record, SourceFile
 from bot.records import ProjectRecord
 from bot.text.analyzer import ANALYSIS_VERSION, analyze
-from bot.text.detect import SUPPORTED
 
 # (items done, items in all, the file being stored): articles and records, as they are analysed.
 Progress = Callable[[int, int, str], None]

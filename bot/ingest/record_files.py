@@ -10,8 +10,8 @@ from pydantic import ValidationError
 from bot.ingest.problems import Problem
 from bot.ingest.readable import Readable
 from bot.ingest.yamltext import TextDatesLoader
+from bot.languages import SUPPORTED
 from bot.records import LOCALIZED_FIELDS, ProjectRecord, missing_languages
-from bot.text.detect import SUPPORTED
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 

@@ -19,7 +19,7 @@ from types import ModuleType
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
 
-from bot.text import el, en, ka, ru, uz
+from bot.languages import BY_TAG, LANGUAGES, LEXICON_LANG, script_reader
 from bot.text.glossary import LEXICON_FILES, Glossary, load_glossary
 from bot.text.scripts import Script, word_script
 from bot.text.tokenize import normalize, words
@@ -28,7 +28,7 @@ from bot.text.translit import name_key
 # Bump when a change to analysis or to passage cutting changes what is stored for unchanged
 # files: every file is then re-read on the next ingest. The glossary's hash is part of it.
 _LEXICON_HASH = hashlib.sha256(b"".join(p.read_bytes() for p in LEXICON_FILES)).hexdigest()
-ANALYSIS_VERSION = "11+glossary:" + _LEXICON_HASH[:12]
+ANALYSIS_VERSION = "12+glossary:" + _LEXICON_HASH[:12]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,17 +42,11 @@ class Word:
 
 def rules_for(script: Script, lang: str) -> ModuleType | None:
     """The language module that analyses a word of this script in a text of this language."""
-    uzbek = lang.split("-")[0] == "uz"
-    match script:
-        case Script.GEORGIAN:
-            return ka
-        case Script.GREEK:
-            return el
-        case Script.CYRILLIC:
-            return uz if uzbek else ru
-        case Script.LATIN:
-            return uz if uzbek else en
-    return None
+    language = BY_TAG.get(lang)
+    if language is not None and script in language.scripts:
+        return language.rules
+    reader = script_reader(script)
+    return reader.rules if reader is not None else None
 
 
 # An acronym with a case suffix written on ("DXMga", "GIZning", "ДХМда"): Uzbek, Russian
@@ -106,11 +100,6 @@ def analyze(text: str, lang: str) -> list[str]:
     return tokens
 
 
-# Lexicon files (glossary.yaml, intents.yaml) list terms by language, not by script: Uzbek terms
-# are written in Latin, and Cyrillic text folds to the same stems.
-LEXICON_LANG = {"en": "en", "ka": "ka", "ru": "ru", "uz": "uz-Latn", "el": "el"}
-
-
 def phrase_stems(phrase: str, lexicon_lang: str) -> tuple[str, ...]:
     """The stems of a lexicon term, analysed like any text of its language.
 
@@ -158,9 +147,9 @@ def calendar_concepts() -> dict[str, dict[str, list[str]]]:
 
 @lru_cache(maxsize=1)
 def default_glossary() -> Glossary:
-    endings = {code: getattr(module, "NAME_ENDINGS", ()) for code, module in _BY_LEXICON.items()}
+    endings = {
+        language.lexicon: getattr(language.rules, "NAME_ENDINGS", ())
+        for language in LANGUAGES
+        if language.lexicon
+    }
     return load_glossary(phrase_stems, extra=calendar_concepts(), name_endings=endings)
-
-
-# The language module of each lexicon language (Uzbek lexicon terms are Latin).
-_BY_LEXICON = {"en": en, "ka": ka, "ru": ru, "uz": uz, "el": el}

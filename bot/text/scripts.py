@@ -12,6 +12,7 @@ from enum import StrEnum
 class Script(StrEnum):
     GEORGIAN = "Geor"
     GREEK = "Grek"
+    ARMENIAN = "Armn"
     CYRILLIC = "Cyrl"
     LATIN = "Latn"
     DIGIT = "Digit"
@@ -32,9 +33,12 @@ def char_script(ch: str) -> Script:
         return Script.GEORGIAN
     if 0x0370 <= o <= 0x03FF or 0x1F00 <= o <= 0x1FFF:
         return Script.GREEK
+    if ch.isalpha() and (0x0530 <= o <= 0x058F or 0xFB13 <= o <= 0xFB17):
+        return Script.ARMENIAN
     if 0x0400 <= o <= 0x052F:
         return Script.CYRILLIC
-    if ch.isalpha() and (o < 0x0250 or 0x1E00 <= o <= 0x1EFF):
+    # With the IPA block: Azerbaijani writes ə (U+0259) there.
+    if ch.isalpha() and (o <= 0x02AF or 0x1E00 <= o <= 0x1EFF):
         return Script.LATIN
     if ch == UZ_APOSTROPHE:
         return Script.LATIN

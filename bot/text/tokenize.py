@@ -16,11 +16,16 @@ from bot.text.scripts import UZ_APOSTROPHE, Script, char_script
 # Every apostrophe-like mark Uzbek writers use for oʻ/gʻ and the tutuq belgisi (ʼ).
 APOSTROPHES = "'\u2018\u2019\u02bc\u02bb\u0060\u00b4\u02b9"
 _APOSTROPHE_RE = re.compile(f"[{APOSTROPHES}]")
+# Armenian writes its question, exclamation and emphasis marks on a vowel inside the word
+# ("Ե՞րբ", "when?"): the word is the same without them.
+_ARMENIAN_MARKS = re.compile("[\u055b\u055c\u055e]")
 
 
 def normalize(text: str) -> str:
-    """NFC plus one apostrophe, so every later step sees one spelling of the same text."""
-    return _APOSTROPHE_RE.sub(UZ_APOSTROPHE, unicodedata.normalize("NFC", text))
+    """NFC plus one apostrophe and no in-word Armenian marks, so every later step sees one
+    spelling of the same text."""
+    text = _ARMENIAN_MARKS.sub("", unicodedata.normalize("NFC", text))
+    return _APOSTROPHE_RE.sub(UZ_APOSTROPHE, text)
 
 
 # Questions are tokenised by several stages (language, asks, smalltalk, analysis): short texts
@@ -68,7 +73,7 @@ def _words(text: str) -> Iterator[str]:
         i = j
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;;…])\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?;;…։])\s+|\n+")
 
 
 def sentences(text: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Latin keys that let one name match across Georgian, Cyrillic, Greek and Latin spellings.
+"""Latin keys that let one name match across Georgian, Cyrillic, Greek, Armenian and Latin.
 
 "Khobi", "ხობი" and "Хоби" are one place; "Samarkand", "Самарқанд" and "Samarqand" one city.
 Each word is romanised with a plain table (the national romanisations: Georgian 2002, Russian
@@ -38,7 +38,24 @@ _GREEK = dict(
         strict=True,
     )
 )
-_TABLES = {Script.GEORGIAN: _GEORGIAN, Script.CYRILLIC: _CYRILLIC, Script.GREEK: _GREEK}
+# Eastern Armenian, BGN/PCGN-like ("Yerevan", "Gyumri"); ու is one vowel, spelt before this.
+_ARMENIAN = dict(
+    zip(
+        "աբգդեզէըթժիլխծկհձղճմյնշոչպջռսվտրցւփքօֆ",
+        "a b g d e z e y t zh i l kh ts k h dz gh ch m y n sh o ch p j r s v t r ts v p k o f"
+        "".split(),
+        strict=True,
+    )
+)
+# Azerbaijani letters that do not decompose to a Latin letter and a mark.
+_LATIN = {"ə": "e", "ı": "i"}
+_TABLES = {
+    Script.GEORGIAN: _GEORGIAN,
+    Script.CYRILLIC: _CYRILLIC,
+    Script.GREEK: _GREEK,
+    Script.ARMENIAN: _ARMENIAN,
+    Script.LATIN: _LATIN,
+}
 
 # Applied in order to the romanised word.
 _FOLDS = (
@@ -60,7 +77,12 @@ KEY_PREFIX = "~"
 
 def romanize(word: str) -> str:
     """A plain Latin spelling of a lower-case word in any of our scripts."""
-    table = _TABLES.get(word_script(word))
+    script = word_script(word)
+    if script is Script.ARMENIAN:
+        # ու is u, and a word-initial ե is ye (Երևան, Yerevan).
+        word = word.replace("ու", "u").replace("եւ", "ev").replace("և", "ev")
+        word = "y" + word if word.startswith("ե") else word
+    table = _TABLES.get(script)
     if table is not None:
         word = "".join(table.get(ch, ch) for ch in word).replace("_", "")
     decomposed = unicodedata.normalize("NFD", word)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.calendar import event_ics
+from bot.languages import SUPPORTED
 from bot.records import ProjectRecord
-from bot.text.detect import SUPPORTED
 
 
 def _record(**fields: object) -> ProjectRecord:

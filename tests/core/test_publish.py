@@ -24,6 +24,7 @@ from bot.ingest.articles import read_markdown
 from bot.ingest.loader import knowledge_files
 from bot.ingest.readable import StoredText
 from bot.ingest.record_files import read_records
+from bot.languages import SUPPORTED
 from bot.models import Content
 from bot.moments import InvalidInput, example_moment, parse_moment
 from bot.publish import (
@@ -43,7 +44,6 @@ from bot.publish import (
     zone_choices,
 )
 from bot.records import ProjectRecord
-from bot.text.detect import SUPPORTED
 from tests.conftest import MakeSettings
 
 NOW = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)

@@ -12,9 +12,9 @@ import yaml
 from sqlalchemy import select
 
 from bot.assistant import Assistant
+from bot.languages import SUPPORTED
 from bot.models import ReminderRequest
 from bot.settings import Settings
-from bot.text.detect import SUPPORTED
 from tests.conftest import MakeSettings
 from tests.handlers.conftest import Bot, Clock, running_bot
 

@@ -32,7 +32,7 @@ async def test_command_menu_is_published_for_every_language(bot: Bot) -> None:
     menus = bot.server.commands
     assert set(menus) == {
         ("default", ""),
-        *(("default", c) for c in ("en", "ka", "uz", "el", "ru")),
+        *(("default", c) for c in ("en", "ka", "uz", "el", "ru", "az", "hy")),
     }
     assert [c["command"] for c in menus[("default", "ru")]] == [
         "start", "events", "trainings", "partners", "subscribe", "unsubscribe", "reminders",
@@ -54,7 +54,7 @@ async def test_before_start_telegram_shows_the_bot_in_each_language(
     try:
         async with running_bot(settings, assistant, clock, server):
             profile = dict(server.profile)
-        codes = ("", "en", "ka", "uz", "el", "ru")
+        codes = ("", "en", "ka", "uz", "el", "ru", "az", "hy")
         fields = ("name", "description", "short_description")
         assert set(profile) == {(f, c) for f in fields for c in codes}
         assert profile[("name", "en")] == "Reform programmes assistant"
@@ -63,6 +63,9 @@ async def test_before_start_telegram_shows_the_bot_in_each_language(
         assert "тренинг" in profile[("description", "ru")]
         assert "εκπαιδεύσεις" in profile[("short_description", "el")].lower()
         assert "trening" in profile[("short_description", "uz")]  # Uzbek in Latin letters
+        # The languages it answers in, each named in the reader's language.
+        assert "Azerbaijani, and Armenian" in profile[("description", "en")]
+        assert "ադրբեջաներեն և հայերեն" in profile[("description", "hy")]
         sets = len(server.profile_sets)
         server.profile[("name", "ru")] = "Старое имя"  # changed elsewhere (in @BotFather)
         async with running_bot(settings, assistant, clock, server):

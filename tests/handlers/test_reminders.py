@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from bot.assistant import Assistant
+from bot.languages import SUPPORTED
 from bot.settings import Settings
-from bot.text.detect import SUPPORTED
 from tests.fakegram.client import TelegramUser
 from tests.handlers.conftest import Bot, Clock, delivery_rounds, eventually, running_bot
 

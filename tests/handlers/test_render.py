@@ -14,7 +14,7 @@ def test_content_is_escaped_and_valid_telegram_html() -> None:
         True,
         [
             Section("heading", "Laws <2021> & decrees"),
-            Section("quote", "From a Greek article:", ("a < b && c > d",)),
+            Section("quote", "From an article in Greek:", ("a < b && c > d",)),
             Section("item", "R&D <unit>", ("When: 2021",)),
             Section("source", "Source: <x> (knowledge/articles/a&b.txt)"),
         ],

@@ -231,7 +231,8 @@ def test_a_record_lacking_a_language_is_ingested_with_a_warning(
     record = (
         "- id: demo-partner\n"
         "  kind: partner\n"
-        "  name: {en: Demo, ka: დემო, uz-Cyrl: Демо, uz-Latn: Demo, el: Δ, ru: Д}\n"
+        "  name: {en: Demo, ka: დემო, uz-Cyrl: Демо, uz-Latn: Demo, el: Δ, ru: Д, az: Demo,"
+        " hy: Դեմո}\n"
         "  summary:\n"
         "    en: A foundation for demos.\n"
         "    ka: ფონდი.\n"
@@ -241,7 +242,8 @@ def test_a_record_lacking_a_language_is_ingested_with_a_warning(
     assistant = make_assistant(knowledge_copy)
     report = assistant.ingest()
     assert report.warnings == [
-        "records/demo.yaml:4: summary: no uz-Cyrl, uz-Latn, el, ru text; its readers get another's"
+        "records/demo.yaml:4: summary: no uz-Cyrl, uz-Latn, el, ru, az, hy text;"
+        " its readers get another's"
     ]
     [partner] = [r for r in assistant.knowledge().records if r.id == "demo-partner"]
     assert partner.summary["ru"] == "A foundation for demos." and partner.summary["ka"] == "ფონდი."
