@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bot.text.scripts import UZ_APOSTROPHE
+from bot.text.suffixes import by_length, peel
 
 # Question words, conjunctions, postpositions, pronouns and copulas, written as people type
 # them; folded below like every word.
@@ -24,17 +25,13 @@ _STOP_WORDS = """
     barəsində haqda deyin deyə bilərsiniz bilərsinizmi xahiş edirəm
 """
 
-_SUFFIXES = tuple(
-    sorted(
-        """
-            larinda lerinde larindan lerinden larina lerine larini lerini lari leri
-            lardan lerden larda lerde lara lere lar ler
-            nin nun in un ndan nden dan den nda nde da de na ne ya ye
-            si su ni nu dir dur i u a e
-        """.split(),
-        key=len,
-        reverse=True,
-    )
+_SUFFIXES = by_length(
+    """
+        larinda lerinde larindan lerinden larina lerine larini lerini lari leri
+        lardan lerden larda lerde lara lere lar ler
+        nin nun in un ndan nden dan den nda nde da de na ne ya ye
+        si su ni nu dir dur i u a e
+    """
 )
 # Four letters at least, so a stem such as "seminar" never loses a plural-looking ending and
 # short words keep what little they have.
@@ -54,14 +51,7 @@ def fold(word: str) -> str:
 
 def key_base(word: str) -> str:
     """The word without one chain of plural, possessive and case suffixes."""
-    for _ in range(2):
-        for suffix in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-                word = word[: -len(suffix)]
-                break
-        else:
-            break
-    return word
+    return peel(word, _SUFFIXES, _MIN_STEM)
 
 
 def stem(word: str) -> str:

@@ -10,6 +10,8 @@ so many names end in -ան (Երևան, Հայաստան) that stripping it woul
 
 from __future__ import annotations
 
+from bot.text.suffixes import by_length
+
 # Question words, conjunctions, postpositions, pronouns and copulas.
 STOP_WORDS = frozenset(
     """
@@ -22,16 +24,12 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
-_SUFFIXES = tuple(
-    sorted(
-        """
-            ներից ներով ներում ներին ների ները ներն ներ երից երով երում երին երի երը երն եր
-            ության ությամբ ությունը ությունն
-            ից ով ում ին ի ը
-        """.split(),
-        key=len,
-        reverse=True,
-    )
+_SUFFIXES = by_length(
+    """
+        ներից ներով ներում ներին ների ները ներն ներ երից երով երում երին երի երը երն եր
+        ության ությամբ ությունը ությունն
+        ից ով ում ին ի ը
+    """
 )
 # The -ություն nouns with an ending: -ության, -ությամբ, -ությունը are -ություն.
 _RESTORE = dict.fromkeys(("ության", "ությամբ", "ությունը", "ությունն"), "ություն")

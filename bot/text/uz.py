@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import alifbo
 
+from bot.text.suffixes import by_length, peel
 from bot.text.tokenize import APOSTROPHES
 
 # Question words, conjunctions, postpositions and pronouns, in Latin (the folded script).
@@ -26,15 +27,11 @@ amalga
 # "amalga" only occurs in the light-verb phrase "amalga oshirmoq" (to carry out), which says
 # that something happens, not what: like "carried out" in English it must not decide a match.
 
-_SUFFIXES = tuple(
-    sorted(
-        """
-            larining laridagi lardagi laridan lariga larini larida lari lar ning dagi dan da ga
-            ka ni si mi dir i
-        """.split(),
-        key=len,
-        reverse=True,
-    )
+_SUFFIXES = by_length(
+    """
+        larining laridagi lardagi laridan lariga larini larida lari lar ning dagi dan da ga
+        ka ni si mi dir i
+    """
 )
 # Four letters at least: "trening" must not lose a genitive-looking "-ning".
 _MIN_STEM = 4
@@ -56,14 +53,7 @@ def fold(word: str) -> str:
 
 def key_base(word: str) -> str:
     """The word without one chain of case/plural/possessive suffixes (names keep their length)."""
-    for _ in range(2):
-        for suffix in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-                word = word[: -len(suffix)]
-                break
-        else:
-            break
-    return word
+    return peel(word, _SUFFIXES, _MIN_STEM)
 
 
 def stem(word: str) -> str:
