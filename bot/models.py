@@ -144,6 +144,45 @@ class ReminderRequest(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class Handoff(Base):
+    """A person's question passed to programme staff in the staff chat (bot.handoffs)."""
+
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)  # the person's private chat
+    lang: Mapped[str] = mapped_column(String(16))
+    user_name: Mapped[str] = mapped_column(String(64))
+    question: Mapped[str] = mapped_column(Text)  # empty until they write it (after /contact)
+    bot_answer: Mapped[str] = mapped_column(Text)  # what the bot had answered them
+    staff_chat_id: Mapped[int] = mapped_column(BigInteger)
+    topic_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # forum topic
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    last_at: Mapped[datetime] = mapped_column(DateTime)  # the latest message either way
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    waiting_noted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class HandoffMessage(Base):
+    """One message of a hand-off: the person's (no staff user) or a staff member's answer."""
+
+    __tablename__ = "handoff_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(
+        ForeignKey("handoffs.id", ondelete="CASCADE"), index=True
+    )
+    # Where it shows in the staff chat: staff answer by replying to it in a group without topics.
+    staff_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
+    staff_user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class StaffMember(Base):
     """Someone allowed to publish: ``admin`` may also add and remove staff. The admins named
     in REFORMBOT_ADMINS are admins without a row here."""

@@ -16,6 +16,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.languages import SUPPORTED
+from bot.office_hours import OfficeHours, parse_office_hours
 from bot.records import known_zone
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +60,16 @@ class Settings(BaseSettings):
     admins: Annotated[list[int], NoDecode] = Field(
         default_factory=list,
         description="Telegram user ids of the first admins, comma-separated.",
+    )
+    staff_chat: int | None = Field(
+        default=None,
+        description='Chat id of the staff group that "Ask a person" passes questions to '
+        "(a forum topic per person where it has topics); unset: no hand-offs.",
+    )
+    office_hours: str | None = Field(
+        default=None,
+        description="When staff answer, in the bot's zone, e.g. 'Mon-Fri 09:00-18:00'; "
+        "outside them a person who asks for one is told when to expect an answer.",
     )
     broadcast_rate: float = Field(
         default=25.0,
@@ -131,6 +142,13 @@ class Settings(BaseSettings):
     def _zone(cls, value: str | None) -> str | None:
         return known_zone(value) if value else None
 
+    @field_validator("office_hours")
+    @classmethod
+    def _hours(cls, value: str | None) -> str | None:
+        if value:
+            parse_office_hours(value, ZoneInfo("UTC"))
+        return value or None
+
     @field_validator("admins", mode="before")
     @classmethod
     def _ids(cls, value: object) -> object:
@@ -177,6 +195,13 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo | None:
         """The zone event times are shown in; None: each event's own zone."""
         return ZoneInfo(self.timezone) if self.timezone else None
+
+    @property
+    def hours(self) -> OfficeHours | None:
+        """The office hours in the bot's zone (UTC when it has none); None: always open."""
+        if not self.office_hours:
+            return None
+        return parse_office_hours(self.office_hours, self.zone or ZoneInfo("UTC"))
 
     @property
     def effective_database_url(self) -> str:

@@ -18,9 +18,11 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    ContextTypes,
     InlineQueryHandler,
     MessageHandler,
     TypeHandler,
@@ -31,6 +33,7 @@ from bot.assistant import Assistant
 from bot.broadcast.dispatcher import Dispatcher
 from bot.clock import wall
 from bot.dialogue_store import ConversationStore
+from bot.handoffs import HandoffStore
 from bot.settings import Settings
 from bot.staff import StaffStore
 from bot.subscriptions import SubscriptionStore
@@ -42,6 +45,7 @@ from handlers import (
     calendar,
     feedback,
     gaps,
+    handoff,
     help,
     inline,
     language,
@@ -62,6 +66,7 @@ from handlers.delivery import TelegramTransport
 from handlers.errors import on_error
 from handlers.pace import OnePerPerson
 from handlers.profile import publish_profile
+from handlers.render import ASK_PERSON
 from handlers.services import KEY, Services
 
 # Answering is CPU-bound and synchronous, so more updates in flight only queue inside the HTTP
@@ -70,6 +75,8 @@ from handlers.services import KEY, Services
 CONCURRENT_UPDATES = 8
 # The rate check runs in a group of its own, before every other handler.
 PACE_GROUP = -100
+# Then replies in the staff chat's hand-offs, which no other handler may also take.
+STAFF_GROUP = -1
 
 
 class NotConfigured(ValueError):
@@ -79,6 +86,13 @@ class NotConfigured(ValueError):
 async def _noop(update: Update, _context: object) -> None:
     """The page-number button: nothing to do but stop the app's spinner."""
     await update.callback_query.answer()
+
+
+async def _in_staff_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The staff chat: a reply in a hand-off goes to the person and nowhere else; the rest
+    is a group like any (commands, questions to the bot)."""
+    if await handoff.from_staff(update, context):
+        raise ApplicationHandlerStop
 
 
 class _UnusableButton(CallbackQueryHandler):
@@ -104,6 +118,11 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(newevent.conversation(dialogues))  # before /cancel, the catch-all button and ask.ask
     add(translate.conversation(dialogues))
     add(gaps.conversation(dialogues))
+    staff_chat = application.bot_data[KEY].settings.staff_chat
+    if staff_chat is not None:
+        threaded = filters.IS_TOPIC_MESSAGE | filters.REPLY
+        in_thread = filters.Chat(staff_chat) & filters.TEXT & threaded
+        application.add_handler(MessageHandler(in_thread, _in_staff_chat), group=STAFF_GROUP)
     add(CommandHandler("start", start.start))
     add(CommandHandler("help", help.show_help))
     add(CommandHandler("language", language.language))
@@ -141,6 +160,8 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(CallbackQueryHandler(reminders.cancel, pattern=rf"^{reminders.PREFIX}"))
     add(CallbackQueryHandler(ask.read_passage, pattern=r"^full:\d+$"))
     add(CallbackQueryHandler(feedback.vote, pattern=r"^vote:\d+:-?1$"))
+    add(CallbackQueryHandler(handoff.offer, pattern=rf"^{ASK_PERSON}\d+$"))
+    add(CommandHandler("contact", handoff.contact, private))
     add(CallbackQueryHandler(_noop))
     add(InlineQueryHandler(inline.inline_query))
     add(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, ask.ask))
@@ -171,7 +192,8 @@ def build_application(
         await asyncio.to_thread(assistant.knowledge)
         # Drafts nobody came back to.
         await asyncio.to_thread(dialogues.store.forget_expired, wall())
-        await publish_command_menus(application, settings.default_lang)
+        contact = settings.staff_chat is not None
+        await publish_command_menus(application, settings.default_lang, contact=contact)
         await publish_profile(application, settings.default_lang)
         for member in await asyncio.to_thread(services.staff.members):
             person = await asyncio.to_thread(services.users.get, member.user_id)
@@ -207,6 +229,7 @@ def build_application(
         StaffStore(assistant.sessions, settings.admins),
         SubscriptionStore(assistant.sessions, settings.default_lang),
         dispatcher,
+        HandoffStore(assistant.sessions),
     )
     register(application, dialogues)
     return application

@@ -17,6 +17,7 @@ from bot.db import reason
 from bot.i18n import translations
 from bot.reading import full_passage
 from bot.text.scripts import well_formed
+from handlers import handoff
 from handlers.render import answer_html, answer_keyboard, sections_html
 from handlers.send import patiently, send_chunks, send_html
 from handlers.services import languages_of, remember_now, services, user_lang
@@ -36,6 +37,8 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a question in the user's chosen language, else the question's own, else the
     language of their Telegram app."""
     chat_id = update.effective_chat.id
+    if await handoff.relayed(update, context):  # talking with staff: not a question for us
+        return
     question = well_formed(update.effective_message.text[:MAX_QUESTION])
     # One trip to a worker thread for the whole answer: each trip costs the event loop a
     # switch, and the answer needs them in turn anyway.
@@ -45,7 +48,10 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     answer, exchange_id = await work
     readable = answer.answered and bool(answer.sources)
     events = answer.events[:EVENT_BUTTONS]
-    markup = answer_keyboard(exchange_id, answer.lang, readable=readable, events=events)
+    person = not answer.answered and services(context).settings.staff_chat is not None
+    markup = answer_keyboard(
+        exchange_id, answer.lang, readable=readable, events=events, person=person
+    )
     await send_chunks(context, chat_id, answer_html(answer), markup)
 
 

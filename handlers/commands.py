@@ -29,6 +29,8 @@ COMMANDS = (
     ("mydata", N_("what I keep about you")),
     ("help", N_("what I can do")),
 )
+# Where staff take questions (REFORMBOT_STAFF_CHAT), everyone may also ask for a person.
+CONTACT = ("contact", N_("ask a person from the programme team"))
 STAFF_COMMANDS = (
     ("announce", N_("send an announcement to subscribers")),
     ("scheduled", N_("announcements waiting to be sent, to cancel")),
@@ -40,18 +42,22 @@ STAFF_COMMANDS = (
 )
 
 
-def command_menu(lang: str, *, staff: bool = False) -> list[BotCommand]:
+def command_menu(lang: str, *, staff: bool = False, contact: bool = False) -> list[BotCommand]:
     _ = translations(lang).gettext
-    commands = COMMANDS + STAFF_COMMANDS if staff else COMMANDS
+    commands = (*COMMANDS[:-1], CONTACT, *COMMANDS[-1:]) if contact else COMMANDS
+    commands += STAFF_COMMANDS if staff else ()
     return [BotCommand(command, _(description)) for command, description in commands]
 
 
-async def publish_command_menus(application: Application, default_lang: str) -> None:
-    """One menu per language Telegram reports (``uz`` gets Latin Uzbek), and a default one."""
+async def publish_command_menus(
+    application: Application, default_lang: str, *, contact: bool = False
+) -> None:
+    """One menu per language Telegram reports (``uz`` gets Latin Uzbek), and a default one;
+    with /contact where staff take questions."""
     bot = application.bot
-    await patiently(lambda: bot.set_my_commands(command_menu(default_lang)))
+    await patiently(lambda: bot.set_my_commands(command_menu(default_lang, contact=contact)))
     for code in TELEGRAM_CODES:
-        menu = command_menu(from_language_code(code) or default_lang)
+        menu = command_menu(from_language_code(code) or default_lang, contact=contact)
         await patiently(lambda m=menu, c=code: bot.set_my_commands(m, language_code=c))
 
 

@@ -267,11 +267,17 @@ def reminders_keyboard(
 
 
 def answer_keyboard(
-    exchange_id: int | None, lang: str, *, readable: bool, events: list[EventRef]
+    exchange_id: int | None,
+    lang: str,
+    *,
+    readable: bool,
+    events: list[EventRef],
+    person: bool = False,
 ) -> InlineKeyboardMarkup | None:
     """👍/👎 under every answer; "read the passage" under answers quoted from an article; a
-    button per event an answer lists, opening its card. Without a stored exchange (the
-    database could not be written) only the event buttons: the others need it."""
+    button per event an answer lists, opening its card; **Ask a person** where ``person`` (an
+    "I don't know", where staff take questions). Without a stored exchange (the database
+    could not be written) only the event buttons: the others need it."""
     _ = translations(lang).gettext
     rows = [
         [_button(record_label(e.title, datetime.fromisoformat(e.start), lang), f"card:{e.id}")]
@@ -282,14 +288,27 @@ def answer_keyboard(
             rows.append([_button(_("📖 Read the full passage"), f"full:{exchange_id}")])
         vote = f"vote:{exchange_id}:"
         rows.append([_button("👍", vote + "1"), _button("👎", vote + "-1")])
+        if person:
+            rows.append([ask_person_button(lang, exchange_id)])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+# The callback data of **Ask a person** (handlers.handoff): the exchange whose question it is.
+ASK_PERSON = "person:"
+
+
+def ask_person_button(lang: str, exchange_id: int) -> InlineKeyboardButton:
+    _ = translations(lang).gettext
+    return _button(_("🙋 Ask a person"), f"{ASK_PERSON}{exchange_id}")
+
+
 def voted_keyboard(
-    markup: InlineKeyboardMarkup | None, exchange_id: int, value: int
+    markup: InlineKeyboardMarkup | None, exchange_id: int, value: int, person: str | None = None
 ) -> InlineKeyboardMarkup:
-    """The same keyboard with the chosen vote ticked, so the user sees it was counted."""
+    """The same keyboard with the chosen vote ticked, so the user sees it was counted; after a
+    👎, **Ask a person** in the language ``person`` (None: staff take no questions)."""
     chosen = f"vote:{exchange_id}:{value}"
+    asking = f"{ASK_PERSON}{exchange_id}"
     rows = []
     for row in markup.inline_keyboard if markup else ():
         new_row = []
@@ -299,4 +318,7 @@ def voted_keyboard(
                 label += " ✓"
             new_row.append(InlineKeyboardButton(label, callback_data=button.callback_data))
         rows.append(new_row)
+    offered = any(b.callback_data == asking for row in rows for b in row)
+    if value < 0 and person is not None and not offered:
+        rows.append([ask_person_button(person, exchange_id)])
     return InlineKeyboardMarkup(rows)

@@ -95,17 +95,15 @@ async def send_html(
     text: str,
     markup: InlineKeyboardMarkup | None = None,
     *,
-    reply_to: Message | None = None,
+    reply_to: Message | int | None = None,
+    thread: int | None = None,
 ) -> Message | None:
-    """Send one HTML message (in reply to ``reply_to``, in a group: who asked is then plain);
-    None if the user has blocked the bot (now marked as such), or if Telegram's answer was
-    lost (a timeout, an unreadable answer): the message may well have arrived, and is not
-    sent again."""
-    replying = (
-        ReplyParameters(reply_to.message_id, allow_sending_without_reply=True)
-        if reply_to
-        else None
-    )
+    """Send one HTML message (in reply to ``reply_to``, a message or its id, in a group: who
+    asked is then plain; in the forum topic ``thread``); None if the user has blocked the bot
+    (now marked as such), or if Telegram's answer was lost (a timeout, an unreadable answer):
+    the message may well have arrived, and is not sent again."""
+    replied = reply_to.message_id if isinstance(reply_to, Message) else reply_to
+    replying = ReplyParameters(replied, allow_sending_without_reply=True) if replied else None
     try:
         return await patiently(
             lambda: context.bot.send_message(
@@ -115,6 +113,7 @@ async def send_html(
                 reply_markup=markup,
                 link_preview_options=NO_PREVIEW,
                 reply_parameters=replying,
+                message_thread_id=thread,
             ),
             repeatable=False,
         )

@@ -22,6 +22,7 @@ from bot.assistant import Assistant
 from bot.broadcast.dispatcher import Dispatcher
 from bot.broadcast.outbox import Outbox
 from bot.db import reason
+from bot.handoffs import HandoffStore
 from bot.settings import Settings
 from bot.staff import StaffStore
 from bot.subscriptions import SubscriptionStore
@@ -42,6 +43,7 @@ class Services:
     staff: StaffStore
     subscriptions: SubscriptionStore
     dispatcher: Dispatcher
+    handoffs: HandoffStore
 
     @property
     def outbox(self) -> Outbox:

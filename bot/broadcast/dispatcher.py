@@ -16,7 +16,7 @@ import socket
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.assistant import Assistant
@@ -27,6 +27,8 @@ from bot.broadcast.report import progress_text, report_heading
 from bot.broadcast.schedule import SharedSchedule
 from bot.catalog import find_record
 from bot.clock import wall
+from bot.handoffs import HandoffStore
+from bot.i18n import translations
 from bot.knowledge import KnowledgeBase
 from bot.models import Announcement
 from bot.settings import Settings
@@ -44,6 +46,8 @@ PLAN_SECONDS = 60.0
 # While sending, progress is looked at this often: counting a big broadcast's rows after
 # every claim would cost more than sending them.
 REPORT_SECONDS = 1.0
+# People waiting a day for staff are looked for this often (by the clock, which tests move).
+WAITING_EVERY = timedelta(seconds=PLAN_SECONDS)
 
 
 class Transport(Protocol):
@@ -87,6 +91,8 @@ class Dispatcher:
         self._inflight: set[asyncio.Task] = set()
         self._task: asyncio.Task | None = None
         self._reported_at = float("-inf")
+        self.handoffs = HandoffStore(assistant.sessions)
+        self._waited_at = datetime.min.replace(tzinfo=UTC)
         # Rounds run so far: two more, and whatever was due has been sent (what a caller
         # waits for before it can say that nothing more is coming).
         self.rounds = 0
@@ -140,6 +146,22 @@ class Dispatcher:
             log.warning("%d deliveries were in flight when a sender stopped: resent", recovered)
         await self._drain()
         await self._report()
+        await self._note_waiting()
+
+    async def _note_waiting(self) -> None:
+        """Tell each person whose question staff have not answered in a day that it is still
+        with them (bot.handoffs): once each, by whichever sender claims it."""
+        now = self.clock()
+        if self.settings.staff_chat is None or now - self._waited_at < WAITING_EVERY:
+            return
+        self._waited_at = now
+        for handoff in await asyncio.to_thread(self.handoffs.claim_waiting, now):
+            _ = translations(handoff.lang).gettext
+            note = _(
+                "Nobody from the programme team has answered yet, sorry. Your question is still "
+                "with them, and their answer will come here."
+            )
+            await self.transport.show(handoff.chat_id, None, note)
 
     def _plan(self, kb: KnowledgeBase) -> None:
         version, at = self._planned or ("", float("-inf"))

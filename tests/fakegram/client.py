@@ -49,12 +49,20 @@ class TelegramUser:
         await self.server.push_update({"message": self._message(**content)})
 
     async def send_in_group(
-        self, group: dict, text: str, reply_to: SentMessage | None = None
+        self,
+        group: dict,
+        text: str,
+        reply_to: SentMessage | None = None,
+        topic: int | None = None,
     ) -> int:
-        """Send ``text`` in a group chat (``server.group_chat``), as this user, marking a
-        leading /command and every @mention as Telegram does; ``reply_to`` makes it a reply
-        to one of the bot's messages. Returns the message's id."""
+        """Send ``text`` in a group chat (``server.group_chat``, ``server.forum_chat``), as
+        this user, marking a leading /command and every @mention as Telegram does;
+        ``reply_to`` makes it a reply to one of the bot's messages, ``topic`` puts it in a
+        forum topic (Telegram marks it a topic message). Returns the message's id."""
         message = {**self._message(text=text), "chat": group}
+        if topic is not None:
+            message["message_thread_id"] = topic
+            message["is_topic_message"] = True
         entities = [
             {"type": "mention", "offset": m.start(), "length": len(m[0])}
             for m in re.finditer(r"@\w+", text)

@@ -25,6 +25,7 @@ from tests.fakegram.html import EntityError, telegram_length, visible_text
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
+MAX_TOPIC_NAME = 128
 MAX_BUTTONS = 100
 MAX_INLINE_RESULTS = 50
 CHAT_ACTIONS = {
@@ -37,7 +38,7 @@ _JSON_FIELDS = {
     "chat_id", "message_id", "reply_markup", "results", "commands", "scope", "allowed_updates",
     "offset", "limit", "timeout", "show_alert", "cache_time", "is_personal", "max_connections",
     "drop_pending_updates", "link_preview_options", "reply_parameters", "disable_notification",
-    "protect_content", "entities", "button",
+    "protect_content", "entities", "button", "message_thread_id",
 }  # fmt: skip
 
 
@@ -70,6 +71,7 @@ class SentMessage:
     document: dict | None = None  # {"file_name", "mime_type", "content"} for sendDocument
     edits: int = 0
     reply_to: int | None = None  # the message it answers (reply_parameters.message_id)
+    thread: int | None = None  # the forum topic it is in (message_thread_id)
 
     @property
     def buttons(self) -> list[dict]:
@@ -127,6 +129,8 @@ class FakeTelegram:
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (method, description)
     webhook: dict | None = None
     url: str = ""
+    # Forum topics of each forum supergroup: message_thread_id → name.
+    topics: dict[int, dict[int, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
@@ -200,6 +204,13 @@ class FakeTelegram:
     def group_chat(self, chat_id: int, title: str) -> dict:
         chat = {"id": chat_id, "type": "group", "title": title}
         self.chats[chat_id] = chat
+        return chat
+
+    def forum_chat(self, chat_id: int, title: str) -> dict:
+        """A supergroup with topics, as a staff team keeps one: each topic is a thread."""
+        chat = {"id": chat_id, "type": "supergroup", "title": title, "is_forum": True}
+        self.chats[chat_id] = chat
+        self.topics[chat_id] = {}
         return chat
 
     def next_message_id(self) -> int:
@@ -384,6 +395,9 @@ class FakeTelegram:
             body["text"] = message.text
         if message.reply_markup:
             body["reply_markup"] = message.reply_markup
+        if message.thread is not None:
+            body["message_thread_id"] = message.thread
+            body["is_topic_message"] = True
         return body
 
     def _bot_user(self) -> dict:
@@ -519,6 +533,9 @@ class FakeTelegram:
     async def api_sendmessage(self, params: dict, _files: dict) -> dict:
         chat_id = self._chat(params)
         shown = self._text(params.get("text"), params.get("parse_mode"), MAX_TEXT)
+        thread = params.get("message_thread_id")
+        if thread is not None and thread not in self.topics.get(chat_id, {}):
+            raise bad_request("message thread not found")
         message = SentMessage(
             chat_id,
             self.next_message_id(),
@@ -526,9 +543,35 @@ class FakeTelegram:
             str(params.get("text")),
             self._markup(params.get("reply_markup")),
             reply_to=(params.get("reply_parameters") or {}).get("message_id"),
+            thread=thread,
         )
         self.sent.append(message)
         return self._message_dict(message)
+
+    async def api_getchat(self, params: dict, _files: dict) -> dict:
+        chat_id = params.get("chat_id")
+        if chat_id not in self.chats:
+            raise bad_request("chat not found")
+        kinds = ("unlimited_gifts", "limited_gifts", "unique_gifts", "gifts_from_channels")
+        gifts = dict.fromkeys(kinds, False)
+        return {
+            **self.chats[chat_id],
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {**gifts, "premium_subscription": False},
+        }
+
+    async def api_createforumtopic(self, params: dict, _files: dict) -> dict:
+        chat_id = self._chat(params)
+        if not self.chats[chat_id].get("is_forum"):
+            raise bad_request("the chat is not a forum")
+        name = str(params.get("name") or "")
+        if not 1 <= len(name) <= MAX_TOPIC_NAME:
+            raise bad_request("TOPIC_NAME_INVALID")
+        # A topic's id is that of the service message that opens it.
+        thread = self.next_message_id()
+        self.topics[chat_id][thread] = name
+        return {"message_thread_id": thread, "name": name, "icon_color": 7322096}
 
     async def api_senddocument(self, params: dict, files: dict) -> dict:
         chat_id = self._chat(params)
