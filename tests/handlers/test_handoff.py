@@ -88,6 +88,9 @@ async def test_a_question_goes_to_a_staff_topic_and_the_answer_comes_back(
             answer = await person.reply()
             assert "ქუთაისში ვერტმფრენს არ ვაქირავებთ" in answer.text
             assert "Tamar" not in answer.text and str(STAFF_ID) not in answer.text
+            # The unanswered question is also among the knowledge's gaps, to be answered.
+            await staff.send("/gaps")
+            assert UNANSWERABLE in (await staff.reply()).text
             await person.send("გასაგებია, მადლობა! და თბილისში?")
             assert (await person.reply()).text.startswith("✉️")
             follow_up = _staff_chat(server, forum)[-1]
