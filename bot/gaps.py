@@ -93,13 +93,15 @@ def find(sessions: sessionmaker[Session], exchange_id: int) -> Gap | None:
     return Gap(exchange_id, row.question, row.lang, len(same), row.asked_at, disliked)
 
 
-def settle(sessions: sessionmaker[Session], gap: Gap, now: datetime) -> int:
-    """Mark every open asking of the gap settled; returns how many."""
+def settle(sessions: sessionmaker[Session], gap: Gap, now: datetime) -> list[int]:
+    """Mark every open asking of the gap settled; returns who asked, once per asking (an
+    answer is offered to each of them)."""
     key = _key(gap.question, gap.lang)
     with sessions.begin() as session:
-        ids = [r.id for r in _open(session) if _key(r.question, r.lang) == key]
+        rows = [r for r in _open(session) if _key(r.question, r.lang) == key]
+        ids = [r.id for r in rows]
         session.execute(update(Exchange).where(Exchange.id.in_(ids)).values(settled_at=utc(now)))
-    return len(ids)
+        return [r.user_id for r in rows]
 
 
 def answer_article(gap: Gap, text: str, today: date) -> str:

@@ -24,6 +24,7 @@ from bot import content, gaps
 from bot.i18n import translations
 from bot.i18n.formatting import format_day, format_number
 from bot.publish import PublishFailed, take_effect
+from bot.users import reply_lang
 from handlers.conversation import Dialogues, SharedConversation
 from handlers.permissions import allowed, cancel_step, staff_step
 from handlers.render import LANGUAGE_NAMES
@@ -138,12 +139,36 @@ async def take_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
         text = _("The answer could not be published, so nothing has changed.")
         await send_html(context, chat_id, escape(text))
         return ConversationHandler.END
-    settled = await asyncio.to_thread(gaps.settle, sessions, gap, now)
-    text = _("Published: the bot answers “{question}” now ({count} askings settled).").format(
-        question=gap.question, count=format_number(settled, lang)
+    askers = await asyncio.to_thread(gaps.settle, sessions, gap, now)
+    told = await _tell_askers(context, set(askers), gap, update.message.text)
+    text = _(
+        "Published: the bot answers “{question}” now ({count} askings settled, {told} people "
+        "told)."
+    ).format(
+        question=gap.question,
+        count=format_number(len(askers), lang),
+        told=format_number(told, lang),
     )
     await send_html(context, chat_id, escape(text))
     return ConversationHandler.END
+
+
+async def _tell_askers(
+    context: ContextTypes.DEFAULT_TYPE, askers: set[int], gap: gaps.Gap, answer: str
+) -> int:
+    """Offer the new answer to everyone who asked, in their language; how many got it."""
+    svc = services(context)
+    told = 0
+    for user_id in sorted(askers):
+        person = await asyncio.to_thread(svc.users.get, user_id)
+        if person is None or await asyncio.to_thread(svc.users.is_blocked, user_id):
+            continue
+        reader = reply_lang(person.lang, person.language_code, svc.settings.default_lang)
+        _ = translations(reader).gettext
+        heading = _("💡 The programme team answered a question you asked:")
+        text = f"<b>{escape(heading)}</b>\n<i>{escape(gap.question)}</i>\n\n{escape(answer)}"
+        told += await send_html(context, person.chat_id, text) is not None
+    return told
 
 
 def conversation(dialogues: Dialogues) -> SharedConversation:

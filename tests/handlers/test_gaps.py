@@ -56,7 +56,12 @@ async def test_staff_answer_and_dismiss_what_the_bot_could_not_answer(desk: Bot)
     assert "in Русский" in asked.text
     done = await say(staff, "Лабораторией сервис-дизайна в Рустави руководит Нино Беридзе.")
     assert done.text.startswith("Published: the bot answers")
-    assert done.text.endswith("(2 askings settled).")
+    assert done.text.endswith("(2 askings settled, 2 people told).")
+    # Both who asked are offered the answer; the dismissed question's asker gets nothing.
+    for reader in readers[:2]:
+        offered = await reader.reply()
+        assert "Нино Беридзе" in offered.text and "руководит лабораторией" in offered.text
+    assert not readers[2].unread()
     assert (await say(staff, "/gaps")).text == "No open questions: everything asked was answered."
 
     answer = await say(readers[0], LAB)
