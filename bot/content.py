@@ -56,6 +56,13 @@ def save(
     return row.id
 
 
+def path_of(sessions: sessionmaker[Session], version: int) -> str | None:
+    """The path a stored version belongs to (a button names an article by a version's id)."""
+    with sessions() as session:
+        row = session.get(Content, version)
+        return row.path if row else None
+
+
 def forget(sessions: sessionmaker[Session], ids: list[int]) -> None:
     """Delete versions that never took effect (a publication whose ingestion failed)."""
     with sessions.begin() as session:

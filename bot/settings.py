@@ -71,6 +71,13 @@ class Settings(BaseSettings):
         description="When staff answer, in the bot's zone, e.g. 'Mon-Fri 09:00-18:00'; "
         "outside them a person who asks for one is told when to expect an answer.",
     )
+    upload_limit_mb: float = Field(
+        default=10.0,
+        gt=0,
+        le=20,
+        description="Largest document staff may send to add an article, in MB (Telegram lets "
+        "bots download 20 MB at most).",
+    )
     broadcast_rate: float = Field(
         default=25.0,
         gt=0,

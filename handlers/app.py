@@ -40,6 +40,7 @@ from bot.subscriptions import SubscriptionStore
 from bot.users import UserStore
 from handlers import (
     announce,
+    articles,
     ask,
     browse,
     calendar,
@@ -118,6 +119,7 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(newevent.conversation(dialogues))  # before /cancel, the catch-all button and ask.ask
     add(translate.conversation(dialogues))
     add(gaps.conversation(dialogues))
+    add(articles.conversation(dialogues))
     staff_chat = application.bot_data[KEY].settings.staff_chat
     if staff_chat is not None:
         threaded = filters.IS_TOPIC_MESSAGE | filters.REPLY
@@ -139,6 +141,8 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(CommandHandler("staff", staff.list_staff, private))
     add(CommandHandler("scheduled", scheduled.scheduled, private))
     add(CommandHandler("gaps", gaps.show, private))
+    add(CommandHandler("articles", articles.listing, private))
+    add(CallbackQueryHandler(articles.remove, pattern=rf"^{articles.PREFIX}rm:\d+$"))
     add(CallbackQueryHandler(gaps.dismiss, pattern=rf"^{gaps.PREFIX}dismiss:\d+$"))
     add(CallbackQueryHandler(scheduled.cancel, pattern=rf"^{scheduled.PREFIX}\d+$"))
     add(CommandHandler("addstaff", staff.add_staff, private))

@@ -37,6 +37,8 @@ STAFF_COMMANDS = (
     ("newevent", N_("publish an event")),
     ("translate", N_("an event's title and place in another language")),
     ("gaps", N_("questions the bot could not answer, to answer")),
+    ("addarticle", N_("add an article: paste it, or send a document")),
+    ("articles", N_("articles added from Telegram, to remove")),
     ("cancel", N_("stop what you are writing")),
     ("staff", N_("programme staff (admins)")),
 )

@@ -59,7 +59,7 @@ def format_day(value: datetime, lang: str) -> str:
     return format_date(value, "long", locale=babel_locale(lang))
 
 
-def format_number(value: int, lang: str) -> str:
+def format_number(value: float, lang: str) -> str:
     return format_decimal(value, locale=babel_locale(lang))
 
 

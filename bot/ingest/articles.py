@@ -76,7 +76,7 @@ def derive_title(text: str) -> str:
     return " ".join(words[:_DERIVED_TITLE_WORDS]).rstrip(",.;:") + "…"
 
 
-def _looks_like_title(line: str) -> bool:
+def looks_like_title(line: str) -> bool:
     """Short, and not a sentence that ends in punctuation: a heading rather than a paragraph."""
     return len(line) <= TITLE_MAX_CHARS and not line.rstrip().endswith((".", ";", ":", ","))
 
@@ -134,7 +134,7 @@ def read_txt(path: Readable, rel: str) -> ArticleData:
     if not text:
         raise ArticleProblem(1, "the file is empty")
     first, _, rest = text.partition("\n")
-    if _looks_like_title(first.strip()) and rest.strip():
+    if looks_like_title(first.strip()) and rest.strip():
         title, body = first.strip(), rest.strip()
     else:
         title, body = derive_title(text), text

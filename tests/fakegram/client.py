@@ -77,6 +77,24 @@ class TelegramUser:
         await self.server.push_update({"message": message})
         return message["message_id"]
 
+    async def send_document(
+        self, file_name: str, data: bytes, mime_type: str = "application/octet-stream"
+    ) -> None:
+        """Send a file as a document (the server keeps it for getFile and the file URL)."""
+        document = {**self.server.store_file(data), "file_name": file_name, "mime_type": mime_type}
+        await self.server.push_update({"message": self._message(document=document)})
+
+    async def forward_post(self, channel: str, text: str) -> None:
+        """Forward a channel's post into the chat with the bot, as Telegram marks it."""
+        origin = {
+            "type": "channel",
+            "chat": {"id": -1_001_234_567_890, "type": "channel", "title": channel},
+            "message_id": 77,
+            "date": int(time.time()) - 3600,
+        }
+        message = self._message(text=text, forward_origin=origin)
+        await self.server.push_update({"message": message})
+
     async def send_sticker(self) -> None:
         sticker = {
             "file_id": "CAACAgIAAxkBAAI",

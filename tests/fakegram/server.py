@@ -26,6 +26,8 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_TOPIC_NAME = 128
+# Bots may download files of at most 20 MB.
+MAX_DOWNLOAD = 20 * 1024 * 1024
 MAX_BUTTONS = 100
 MAX_INLINE_RESULTS = 50
 CHAT_ACTIONS = {
@@ -131,6 +133,8 @@ class FakeTelegram:
     url: str = ""
     # Forum topics of each forum supergroup: message_thread_id → name.
     topics: dict[int, dict[int, str]] = field(default_factory=dict)
+    # Files users sent, by file_id: what getFile describes and the file URL serves.
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
@@ -146,6 +150,7 @@ class FakeTelegram:
     async def start(self) -> str:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/file/bot{token}/{path:.*}", self._download)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -239,6 +244,21 @@ class FakeTelegram:
         return [m for m in self.sent if m.chat_id == chat_id]
 
     # -- HTTP --------------------------------------------------------------------------------
+
+    def store_file(self, data: bytes) -> dict:
+        """Keep a file a user sends; the ids Telegram would give it."""
+        number = len(self.files) + 1
+        file_id = f"BQACAgIAAxkBAAI{number:06d}"
+        self.files[file_id] = data
+        return {"file_id": file_id, "file_unique_id": f"AgAD{number:06d}", "file_size": len(data)}
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return await self._not_found(request)
+        file_id = request.match_info["path"].removeprefix("documents/")
+        if file_id not in self.files:
+            return await self._not_found(request)
+        return web.Response(body=self.files[file_id], content_type="application/octet-stream")
 
     async def _not_found(self, _request: web.Request) -> web.Response:
         return web.json_response(
@@ -547,6 +567,20 @@ class FakeTelegram:
         )
         self.sent.append(message)
         return self._message_dict(message)
+
+    async def api_getfile(self, params: dict, _files: dict) -> dict:
+        file_id = params.get("file_id")
+        if file_id not in self.files:
+            raise bad_request("wrong file_id or the file is temporarily unavailable")
+        data = self.files[file_id]
+        if len(data) > MAX_DOWNLOAD:
+            raise bad_request("file is too big")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(data),
+            "file_path": f"documents/{file_id}",
+        }
 
     async def api_getchat(self, params: dict, _files: dict) -> dict:
         chat_id = params.get("chat_id")
