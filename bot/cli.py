@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import content, migrate
+from bot import content, migrate, stats
 from bot.answers import Answer
 from bot.answers.plain import to_plain_text
 from bot.assistant import Assistant
@@ -202,6 +202,25 @@ def cmd_feedback(assistant: Assistant, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stats(assistant: Assistant, args: argparse.Namespace) -> int:
+    """The /stats figures of the last days: a summary, CSV rows (--csv), or the picture."""
+    settings = assistant.settings
+    lang = args.lang or settings.default_lang
+    figures = stats.compute(
+        assistant.sessions, wall(), args.days, settings.zone, settings.default_lang
+    )
+    if args.png:
+        from bot.stats_chart import png  # matplotlib loads only for the picture
+
+        args.png.write_bytes(png(figures, lang))
+        print(f"wrote {args.png}")
+    elif args.csv:
+        sys.stdout.write(stats.as_csv(figures))
+    else:
+        print(stats.summary(figures, lang))
+    return 0
+
+
 def cmd_staff(assistant: Assistant, args: argparse.Namespace) -> int:
     """Appoint or remove programme staff, or list them (admins from settings included)."""
     staff = StaffStore(assistant.sessions, assistant.settings.admins)
@@ -329,6 +348,12 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     feedback = commands.add_parser("feedback", help="list the latest 👍/👎 votes")
     feedback.add_argument("--limit", type=int, default=50, help="how many (default 50)")
     feedback.set_defaults(run=cmd_feedback)
+    report = commands.add_parser("stats", help="what people asked and how the bot did")
+    report.add_argument("--days", type=int, choices=stats.PERIODS, default=stats.PERIODS[0])
+    report.add_argument("--csv", action="store_true", help="CSV rows: section,key,lang,value")
+    report.add_argument("--png", type=Path, help="write the /stats picture to this file")
+    report.add_argument("--lang", type=_lang, help="language of the summary and picture")
+    report.set_defaults(run=cmd_stats)
     staff = commands.add_parser("staff", help="add, remove or list programme staff")
     staff_actions = staff.add_subparsers(dest="action", required=True)
     for action in ("add", "remove"):

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import utc
+from bot.i18n import N_, translations
 from bot.models import ReminderRequest, Subscription, User
 from bot.users import reply_lang
 
@@ -24,6 +25,21 @@ TOPICS: tuple[Topic, ...] = ("events", "trainings", "partners", "all")
 # the topics they follow, not only those they pressed "Remind me" for.
 REMINDERS = "reminders"
 OPTIONS = (*TOPICS, REMINDERS)
+
+# What each option is called in /subscribe, /mydata, announcements' audiences and /stats.
+LABELS = {
+    "events": N_("Workshops and sessions"),
+    "trainings": N_("Trainings"),
+    "partners": N_("Partner news"),
+    "all": N_("All announcements"),
+    "reminders": N_("⏰ Reminders before sessions of my topics"),
+}
+
+
+def topic_label(option: str, lang: str) -> str:
+    return translations(lang).gettext(LABELS[option])
+
+
 EVERYONE = "any"  # an audience: whoever follows at least one topic
 
 

@@ -29,13 +29,12 @@ from bot.i18n import translations
 from bot.i18n.formatting import format_number
 from bot.languages import SUPPORTED
 from bot.moments import InvalidInput, example_moment, format_moment, parse_moment
-from bot.subscriptions import EVERYONE, TOPICS
+from bot.subscriptions import EVERYONE, TOPICS, topic_label
 from handlers.conversation import Dialogues, SharedConversation
 from handlers.permissions import allowed, staff_step
 from handlers.render import LANGUAGE_NAMES
 from handlers.send import patiently, send_html
 from handlers.services import services, user_lang
-from handlers.subscribe import topic_label
 
 CHOOSE_LANG, TEXT, MORE, FALLBACK, AUDIENCE, LANGS, CONFIRM, WHEN = range(8)
 DRAFT = "announcement_draft"

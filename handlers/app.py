@@ -58,6 +58,7 @@ from handlers import (
     scheduled,
     staff,
     start,
+    stats,
     subscribe,
     translate,
 )
@@ -142,6 +143,8 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(CommandHandler("scheduled", scheduled.scheduled, private))
     add(CommandHandler("gaps", gaps.show, private))
     add(CommandHandler("articles", articles.listing, private))
+    add(CommandHandler("stats", stats.show, private))
+    add(CallbackQueryHandler(stats.show, pattern=rf"^{stats.PREFIX}\d+$"))
     add(CallbackQueryHandler(articles.remove, pattern=rf"^{articles.PREFIX}rm:\d+$"))
     add(CallbackQueryHandler(gaps.dismiss, pattern=rf"^{gaps.PREFIX}dismiss:\d+$"))
     add(CallbackQueryHandler(scheduled.cancel, pattern=rf"^{scheduled.PREFIX}\d+$"))

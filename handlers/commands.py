@@ -39,6 +39,7 @@ STAFF_COMMANDS = (
     ("gaps", N_("questions the bot could not answer, to answer")),
     ("addarticle", N_("add an article: paste it, or send a document")),
     ("articles", N_("articles added from Telegram, to remove")),
+    ("stats", N_("what people asked and how the bot did")),
     ("cancel", N_("stop what you are writing")),
     ("staff", N_("programme staff (admins)")),
 )

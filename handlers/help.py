@@ -79,7 +79,8 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 # data are someone's own, and staff work is not done in front of a group.
 PRIVATE_ONLY = (
     "subscribe", "unsubscribe", "reminders", "mydata", "forget", "announce", "scheduled",
-    "newevent", "translate", "gaps", "addarticle", "articles", "staff", "addstaff", "removestaff",
+    "newevent", "translate", "gaps", "addarticle", "articles", "stats", "staff", "addstaff",
+    "removestaff",
 )  # fmt: skip
 
 

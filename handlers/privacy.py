@@ -10,11 +10,11 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import translations
 from bot.i18n.formatting import format_day, format_number
+from bot.subscriptions import topic_label
 from bot.users import Profile
 from handlers.render import LANGUAGE_NAMES
 from handlers.send import patiently, send_html
 from handlers.services import services, user_lang
-from handlers.subscribe import topic_label
 
 PREFIX = "forget:"
 

@@ -17,11 +17,10 @@ from telegram.ext import ContextTypes
 from bot.broadcast.outbox import Summary
 from bot.i18n import translations
 from bot.moments import format_moment
-from bot.subscriptions import EVERYONE
+from bot.subscriptions import EVERYONE, topic_label
 from handlers.permissions import allowed
 from handlers.send import patiently, redraw, send_html
 from handlers.services import services, user_lang
-from handlers.subscribe import topic_label
 
 PREFIX = "unsched:"
 PREVIEW_CHARS = 80

@@ -13,25 +13,12 @@ from html import escape
 from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.i18n import N_, translations
-from bot.subscriptions import OPTIONS
+from bot.i18n import translations
+from bot.subscriptions import OPTIONS, topic_label
 from handlers.send import patiently, send_html
 from handlers.services import remember_user, services, user_lang
 
 log = logging.getLogger(__name__)
-
-
-LABELS = {
-    "events": N_("Workshops and sessions"),
-    "trainings": N_("Trainings"),
-    "partners": N_("Partner news"),
-    "all": N_("All announcements"),
-    "reminders": N_("⏰ Reminders before sessions of my topics"),
-}
-
-
-def topic_label(option: str, lang: str) -> str:
-    return translations(lang).gettext(LABELS[option])
 
 
 def toggles(chosen: set[str], lang: str) -> InlineKeyboardMarkup:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import shutil
@@ -15,6 +16,7 @@ from bot.assistant import Assistant
 from bot.cli import main
 from bot.publish import EventDraft, store_event
 from bot.settings import PROJECT_ROOT, Settings
+from bot.users import UserStore
 
 
 @pytest.fixture(autouse=True)
@@ -261,3 +263,22 @@ def test_export_writes_what_was_published_as_knowledge_files(
         "Which workshops are coming?",
     )
     assert [e["id"] for e in json.loads(out)["events"]] == [published.record.id]
+
+
+def test_stats_csv_counts_questions_per_day_and_language(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The same figures as /stats, as rows a spreadsheet reads."""
+    assistant = Assistant(Settings(data_dir=tmp_path / "data", _env_file=None))
+    users = UserStore(assistant.sessions)
+    now = datetime.now(UTC)
+    for user_id, question in ((1, "რა ტრენინგები ჩატარდა ხობში?"), (2, "Helicopters in Kutaisi?")):
+        users.seen(user_id, user_id, first_name="x", language_code="en", now=now)
+        users.record_exchange(user_id, question, assistant.ask(question), now)
+    code, out, _ = run(capsys, "stats", "--csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert code == 0 and rows[0] == ["section", "key", "lang", "value"]
+    today = now.astimezone(UTC).date().isoformat()
+    assert ["questions", today, "ka", "1"] in rows and ["questions", today, "en", "1"] in rows
+    assert ["answered", "questions", "", "1"] in rows
+    assert ["topics", "training", "", "1"] in rows

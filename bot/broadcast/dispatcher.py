@@ -17,8 +17,11 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
+from html import escape
 from typing import Protocol
 
+from bot import stats
 from bot.assistant import Assistant
 from bot.broadcast.notices import plan_notices
 from bot.broadcast.outbox import Job, Outbox, Outcome, Retry
@@ -48,6 +51,8 @@ PLAN_SECONDS = 60.0
 REPORT_SECONDS = 1.0
 # People waiting a day for staff are looked for this often (by the clock, which tests move).
 WAITING_EVERY = timedelta(seconds=PLAN_SECONDS)
+# When the weekly digest goes to the staff chat: Monday at this time in the bot's zone.
+DIGEST_AT = dtime(9, 0)
 
 
 class Transport(Protocol):
@@ -93,6 +98,7 @@ class Dispatcher:
         self._reported_at = float("-inf")
         self.handoffs = HandoffStore(assistant.sessions)
         self._waited_at = datetime.min.replace(tzinfo=UTC)
+        self._digest: str | None = None  # the week whose digest is queued
         # Rounds run so far: two more, and whatever was due has been sent (what a caller
         # waits for before it can say that nothing more is coming).
         self.rounds = 0
@@ -140,6 +146,7 @@ class Dispatcher:
     async def round(self) -> None:
         kb = self.assistant.knowledge()  # on the loop's thread, like every handler's call
         await asyncio.to_thread(self._plan, kb)
+        await self._plan_digest()
         await asyncio.to_thread(self._start_due, kb)
         recovered = await asyncio.to_thread(self.outbox.recover, wall(), self.lease)
         if recovered:
@@ -178,6 +185,41 @@ class Dispatcher:
         )
         self._planned = (kb.version, time.monotonic())
 
+    async def _plan_digest(self) -> None:
+        """The week's figures of /stats to the staff chat, on Monday at 09:00 in the bot's
+        zone: queued once a week (its key), and sent through the outbox like any
+        announcement, so exactly one copy goes whatever the number of senders."""
+        settings = self.settings
+        if settings.staff_chat is None:
+            return
+        now, tz = self.clock(), settings.zone or UTC
+        monday = now.astimezone(tz).date()
+        monday -= timedelta(days=monday.weekday())
+        due = datetime.combine(monday, DIGEST_AT, tz)
+        year, week, _day = monday.isocalendar()
+        key = f"digest:{year}-W{week:02d}"
+        if now >= due and self._digest != key:
+            await asyncio.to_thread(self._queue_digest, key, due, now)
+            self._digest = key
+
+    def _queue_digest(self, key: str, due: datetime, now: datetime) -> None:
+        settings = self.settings
+        lang = settings.default_lang
+        last_week = stats.compute(
+            self.assistant.sessions, due - timedelta(days=1), 7, settings.zone, lang
+        )
+        heading = translations(lang).gettext("📊 The week in figures")
+        text = f"<b>{escape(heading)}</b>\n{escape(stats.summary(last_week, lang))}"
+        self.outbox.create(
+            kind="digest",
+            texts={lang: text},
+            fallback_lang=lang,
+            topic="staff",
+            due_at=due,
+            now=now,
+            key=key,
+        )
+
     def _start_due(self, kb: KnowledgeBase) -> None:
         now = self.clock()
         for announcement in self.outbox.due(now):
@@ -194,6 +236,9 @@ class Dispatcher:
         event was removed or has begun)."""
         if announcement.kind == "announcement":
             return self.subscriptions.audience(announcement.topic, announcement.langs)
+        if announcement.kind == "digest":
+            chat = self.settings.staff_chat
+            return [Recipient(0, chat, announcement.fallback_lang)] if chat else None
         record = find_record(kb, announcement.event_key or "")
         if record is None or record.start is None or record.start.value <= now:
             return None

@@ -14,7 +14,7 @@ from babel.dates import (
     get_timezone_name,
 )
 from babel.lists import format_list
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from bot.i18n import babel_locale
 from bot.records import Precision, When
@@ -61,6 +61,11 @@ def format_day(value: datetime, lang: str) -> str:
 
 def format_number(value: float, lang: str) -> str:
     return format_decimal(value, locale=babel_locale(lang))
+
+
+def format_share(share: float, lang: str) -> str:
+    """0.62 → "62%", "62 %", "%62" as the reader's locale writes a percentage."""
+    return format_percent(share, locale=babel_locale(lang))
 
 
 def format_durations(seconds: list[float], lang: str) -> str:

@@ -36,6 +36,7 @@ class Glossary:
         core: frozenset[str] = frozenset(),
         countries: frozenset[str] = frozenset(),
         organisations: frozenset[str] = frozenset(),
+        labels: dict[str, dict[str, str]] | None = None,
     ) -> None:
         self.names = names  # concept tokens that name places and organisations
         self.countries = countries  # those of them that name countries
@@ -44,6 +45,8 @@ class Glossary:
         # (passports, budgets, laws) matches across languages but does not make a question one
         # the bot is for.
         self.core = core
+        # concept → lexicon language → its first term: how a concept is named to a reader.
+        self.labels = labels or {}
         self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for stems, concepts in sorted(terms.items(), key=lambda kv: -len(kv[0])):
             for concept in sorted(concepts):
@@ -79,6 +82,7 @@ def load_glossary(
         data.update(entries)
     terms: dict[tuple[str, ...], set[str]] = {}
     names, countries, organisations = set(), set(), set()
+    labels: dict[str, dict[str, str]] = {}
     for concept, entry in data.items():
         entry = dict(entry)
         is_name = entry.pop("name", False)
@@ -89,6 +93,8 @@ def load_glossary(
         if is_name == "organisation":
             organisations.add(CONCEPT_PREFIX + concept)
         for lang, phrases in entry.items():
+            if phrases:
+                labels.setdefault(CONCEPT_PREFIX + concept, {})[lang] = phrases[0]
             for phrase in phrases:
                 forms = [phrase]
                 if is_name and " " not in phrase:
@@ -97,5 +103,10 @@ def load_glossary(
                     if stems := phrase_stems(form, lang):
                         terms.setdefault(stems, set()).add(CONCEPT_PREFIX + concept)
     return Glossary(
-        terms, frozenset(names), frozenset(core), frozenset(countries), frozenset(organisations)
+        terms,
+        frozenset(names),
+        frozenset(core),
+        frozenset(countries),
+        frozenset(organisations),
+        labels,
     )

@@ -74,6 +74,7 @@ class SentMessage:
     edits: int = 0
     reply_to: int | None = None  # the message it answers (reply_parameters.message_id)
     thread: int | None = None  # the forum topic it is in (message_thread_id)
+    photo: bytes | None = None  # the picture of a sendPhoto
 
     @property
     def buttons(self) -> list[dict]:
@@ -401,7 +402,15 @@ class FakeTelegram:
             "chat": self.chats[message.chat_id],
             "from": self._bot_user(),
         }
-        if message.document:
+        if message.photo is not None:
+            size = {
+                "file_id": f"ph{message.message_id}",
+                "file_unique_id": f"p{message.message_id}",
+            }
+            body["photo"] = [{**size, "width": 1100, "height": 800}]
+            if message.text:
+                body["caption"] = message.text
+        elif message.document:
             body["document"] = {
                 "file_id": f"doc{message.message_id}",
                 "file_unique_id": f"u{message.message_id}",
@@ -625,6 +634,30 @@ class FakeTelegram:
             str(caption or ""),
             self._markup(params.get("reply_markup")),
             document=document,
+        )
+        self.sent.append(message)
+        return self._message_dict(message)
+
+    async def api_sendphoto(self, params: dict, files: dict) -> dict:
+        chat_id = self._chat(params)
+        photo = files.get("photo")
+        if photo is None:
+            raise bad_request("there is no photo in the request")
+        if not photo["content"].startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+            raise bad_request("IMAGE_PROCESS_FAILED")
+        caption = params.get("caption")
+        shown = (
+            self._text(caption, params.get("parse_mode"), MAX_CAPTION, "caption")
+            if caption
+            else ""
+        )
+        message = SentMessage(
+            chat_id,
+            self.next_message_id(),
+            shown,
+            str(caption or ""),
+            self._markup(params.get("reply_markup")),
+            photo=photo["content"],
         )
         self.sent.append(message)
         return self._message_dict(message)

@@ -379,7 +379,10 @@ async def test_staff_see_their_commands_in_a_menu_of_their_own(newsroom: Bot) ->
     await admin.reply()
     menus = newsroom.server.commands
     own = await newsroom.server.wait_for(lambda: menus.get((f"chat:{STAFF_ID}", "")), 10)
-    staff_commands = ["announce", "scheduled", "newevent", "translate", "gaps", "cancel", "staff"]
+    staff_commands = [
+        "announce", "scheduled", "newevent", "translate", "gaps", "addarticle", "articles",
+        "stats", "cancel", "staff",
+    ]  # fmt: skip
     assert [c["command"] for c in own][-len(staff_commands) :] == staff_commands
     assert {c["command"]: c["description"] for c in own}["announce"] == (
         "отправить объявление подписчикам"
