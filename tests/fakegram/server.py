@@ -617,34 +617,23 @@ class FakeTelegram:
         return {"message_thread_id": thread, "name": name, "icon_color": 7322096}
 
     async def api_senddocument(self, params: dict, files: dict) -> dict:
-        chat_id = self._chat(params)
+        self._chat(params)
         document = files.get("document")
         if document is None:
             raise bad_request("there is no document in the request")
-        caption = params.get("caption")
-        shown = (
-            self._text(caption, params.get("parse_mode"), MAX_CAPTION, "caption")
-            if caption
-            else ""
-        )
-        message = SentMessage(
-            chat_id,
-            self.next_message_id(),
-            shown,
-            str(caption or ""),
-            self._markup(params.get("reply_markup")),
-            document=document,
-        )
-        self.sent.append(message)
-        return self._message_dict(message)
+        return self._captioned(params, document=document)
 
     async def api_sendphoto(self, params: dict, files: dict) -> dict:
-        chat_id = self._chat(params)
+        self._chat(params)
         photo = files.get("photo")
         if photo is None:
             raise bad_request("there is no photo in the request")
         if not photo["content"].startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
             raise bad_request("IMAGE_PROCESS_FAILED")
+        return self._captioned(params, photo=photo["content"])
+
+    def _captioned(self, params: dict, **attached: Any) -> dict:
+        """A file sent with an optional caption (sendDocument, sendPhoto), kept as sent."""
         caption = params.get("caption")
         shown = (
             self._text(caption, params.get("parse_mode"), MAX_CAPTION, "caption")
@@ -652,12 +641,12 @@ class FakeTelegram:
             else ""
         )
         message = SentMessage(
-            chat_id,
+            params["chat_id"],
             self.next_message_id(),
             shown,
             str(caption or ""),
             self._markup(params.get("reply_markup")),
-            photo=photo["content"],
+            **attached,
         )
         self.sent.append(message)
         return self._message_dict(message)
