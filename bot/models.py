@@ -131,6 +131,22 @@ class Exchange(Base):
     settled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
+class QuestionDay(Base):
+    """Questions counted per day (UTC) and language once their rows are gone: a person's
+    oldest questions are deleted past REFORMBOT_QUESTIONS_KEPT, and /stats still counts them."""
+
+    __tablename__ = "question_days"
+    __table_args__ = (UniqueConstraint("day", "lang"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    lang: Mapped[str] = mapped_column(String(16))
+    asked: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    likes: Mapped[int] = mapped_column(Integer, default=0)
+    dislikes: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class ReminderRequest(Base):
     """A user's "Remind me" for an event; one per user and event."""
 

@@ -3,9 +3,11 @@
 the three always agree.
 
 Questions are counted per day (in the bot's zone) and language, with the share answered and
-the votes; topics are the glossary's core concepts the questions use ("training", "workshop",
-a town); subscribers are counted per topic and reply language; deliveries are those of
-announcements, notices and reminders finished in the period.
+the votes, those already deleted past REFORMBOT_QUESTIONS_KEPT included (kept as counts per
+UTC day, without their words: they add to the counts, not to the topics). Topics are the
+glossary's core concepts the questions use ("training", "workshop", a town); subscribers are
+counted per topic and reply language; deliveries are those of announcements, notices and
+reminders finished in the period.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from bot.clock import utc
 from bot.i18n import babel_locale, translations
 from bot.i18n.formatting import format_number, format_share
 from bot.languages import BY_TAG, LANGUAGES, LEXICON_LANG
-from bot.models import Delivery, Exchange, Subscription, User
+from bot.models import Delivery, Exchange, QuestionDay, Subscription, User
 from bot.text.analyzer import concept_spans, content_words, default_glossary
 from bot.text.glossary import CONCEPT_PREFIX
 from bot.users import reply_lang
@@ -101,6 +103,14 @@ def compute(
             stats.likes += vote == 1
             stats.dislikes += vote == -1
             stats.topics.update(_topics(question, lang, core))
+        counted = session.execute(
+            select(QuestionDay).where(QuestionDay.day >= first, QuestionDay.day <= last)
+        )
+        for (day,) in counted:
+            stats.asked[day.day][day.lang] += day.asked
+            stats.answered += day.answered
+            stats.likes += day.likes
+            stats.dislikes += day.dislikes
         people = session.execute(
             select(Subscription.topic, User.lang, User.language_code)
             .join(User, User.id == Subscription.user_id)

@@ -7,8 +7,9 @@ short; handlers call them directly instead of hopping threads for a millisecond 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +19,14 @@ from bot.answers import Answer
 from bot.clock import utc
 from bot.db import brief_transaction
 from bot.i18n import from_language_code
-from bot.models import Conversation, Exchange, ReminderRequest, Subscription, User
+from bot.models import (
+    Conversation,
+    Exchange,
+    QuestionDay,
+    ReminderRequest,
+    Subscription,
+    User,
+)
 
 # Ids come back from Telegram callback data, which a modified client can fill with anything;
 # beyond a 64-bit integer the database driver would raise instead of finding nothing.
@@ -184,11 +192,9 @@ class UserStore:
                 .scalar_subquery()
             )
             oldest_kept = select(func.min(Exchange.id)).where(Exchange.id.in_(kept))
-            session.execute(
-                delete(Exchange).where(
-                    Exchange.user_id == user_id, Exchange.id < oldest_kept.scalar_subquery()
-                )
-            )
+            older = (Exchange.user_id == user_id) & (Exchange.id < oldest_kept.scalar_subquery())
+            _count_by_day(session, session.scalars(select(Exchange).where(older)).all())
+            session.execute(delete(Exchange).where(older))
             return row.id
 
     def exchange(self, exchange_id: int, user_id: int) -> Exchange | None:
@@ -268,3 +274,23 @@ class UserStore:
         except IntegrityError:
             return False
         return True
+
+
+def _count_by_day(session: Session, gone: list[Exchange]) -> None:
+    """Add questions about to be deleted to the per-day counts /stats reads (bot.stats)."""
+    counts: dict[tuple[date, str], Counter[str]] = {}
+    for row in gone:
+        day = counts.setdefault((row.asked_at.date(), row.lang), Counter())
+        day["asked"] += 1
+        day["answered"] += bool(row.answered)
+        day["likes"] += row.vote == 1
+        day["dislikes"] += row.vote == -1
+    for (day, lang), added in counts.items():
+        stored = session.scalar(
+            select(QuestionDay).where(QuestionDay.day == day, QuestionDay.lang == lang)
+        )
+        if stored is None:
+            stored = QuestionDay(day=day, lang=lang, asked=0, answered=0, likes=0, dislikes=0)
+            session.add(stored)
+        for field, value in added.items():
+            setattr(stored, field, getattr(stored, field) + value)

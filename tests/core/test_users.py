@@ -12,6 +12,7 @@ from bot.assistant import Assistant
 from bot.db import make_engine, make_sessionmaker
 from bot.i18n import from_language_code
 from bot.settings import Settings
+from bot.stats import compute
 from bot.users import UserStore
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -72,3 +73,18 @@ def test_only_the_latest_questions_of_a_person_are_kept(settings: Settings) -> N
     ]
     assert [users.exchange(i, 7) is not None for i in ids] == [False, False, True, True, True]
     assert users.exchange(other, 8) is not None
+
+
+def test_questions_deleted_past_the_limit_still_count_in_the_stats(
+    settings: Settings, assistant: Assistant
+) -> None:
+    """Only the latest questions are kept, and /stats counts the older ones all the same."""
+    users = UserStore(make_sessionmaker(make_engine(settings)), questions_kept=2)
+    now = datetime.now(UTC)
+    users.seen(31_337, 31_337, first_name="x", language_code="en", now=now)
+    answer = assistant.ask("Which workshops are coming up?")
+    ids = [users.record_exchange(31_337, f"question {n}", answer, now) for n in range(5)]
+    users.vote(ids[-1], 31_337, -1, now)
+    assert users.exchange(ids[0], 31_337) is None  # deleted
+    figures = compute(users.sessions, now, 7, None, "en")
+    assert figures.questions == 5 and figures.answered == 5 and figures.dislikes == 1
