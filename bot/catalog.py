@@ -6,12 +6,14 @@ they are channel-neutral so that the command line and Telegram page through the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Literal
 
 from bot.answers import Section
 from bot.answers.items import record_details
+from bot.i18n import N_
 from bot.knowledge import KnowledgeBase
 from bot.records import Precision, ProjectRecord
 
@@ -108,26 +110,55 @@ def _newest_first(records: list[ProjectRecord]) -> list[ProjectRecord]:
     return dated + undated
 
 
-def listing(
-    kb: KnowledgeBase, what: Listing, now: datetime, lang: str
-) -> tuple[list[ProjectRecord], bool]:
-    """The records of a listing in reading order, and whether they are upcoming events."""
-    if what == "events":
-        upcoming = upcoming_events(kb, now)
-        if upcoming:
-            return upcoming, True
-        return past_events(kb, now), False  # paged like any listing
-    if what == "trainings":  # held so far: one still to come is listed under events
-        trainings = [
-            r
-            for r in kb.records
-            if r.kind == "event"
-            and r.type == "training"
-            and not (r.start and not _is_over(r, now))
-        ]
-        return _newest_first(trainings), False
+Selected = tuple[list[ProjectRecord], bool]
+
+
+def _events(kb: KnowledgeBase, now: datetime, _lang: str) -> Selected:
+    upcoming = upcoming_events(kb, now)
+    if upcoming:
+        return upcoming, True
+    return past_events(kb, now), False  # paged like any listing
+
+
+def _trainings(kb: KnowledgeBase, now: datetime, _lang: str) -> Selected:
+    """Held so far: one still to come is listed under events."""
+    trainings = [
+        r
+        for r in kb.records
+        if r.kind == "event" and r.type == "training" and not (r.start and not _is_over(r, now))
+    ]
+    return _newest_first(trainings), False
+
+
+def _partners(kb: KnowledgeBase, _now: datetime, lang: str) -> Selected:
     partners = [r for r in kb.records if r.kind == "partner"]
     return sorted(partners, key=lambda r: r.name[lang].casefold()), False
+
+
+@dataclass(frozen=True)
+class ListKind:
+    """A list people page through: declared here once, and the command, its menu entry and
+    help line, its main-menu button and its buttons' data all follow from it."""
+
+    name: Listing  # the command (/events) and the callback data's word (list:events:0)
+    code: str  # one letter standing for it where callback data is short of room
+    description: str  # the command menu's and /help's line (a message id)
+    button: str  # the main menu's button (a message id)
+    filterable: bool  # by country and month (partners have no dates)
+    select: Callable[[KnowledgeBase, datetime, str], Selected]
+
+
+LISTS = (
+    ListKind("events", "e", N_("upcoming workshops and sessions"), N_("📅 Events"), True, _events),
+    ListKind("trainings", "t", N_("trainings held so far"), N_("🎓 Trainings"), True, _trainings),
+    ListKind("partners", "p", N_("partner organisations"), N_("🤝 Partners"), False, _partners),
+)
+LIST_OF = {kind.name: kind for kind in LISTS}
+
+
+def listing(kb: KnowledgeBase, what: Listing, now: datetime, lang: str) -> Selected:
+    """The records of a listing in reading order, and whether they are upcoming events."""
+    return LIST_OF[what].select(kb, now, lang)
 
 
 def page(

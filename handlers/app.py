@@ -31,6 +31,7 @@ from telegram.ext import (
 
 from bot.assistant import Assistant
 from bot.broadcast.dispatcher import Dispatcher
+from bot.catalog import LISTS
 from bot.clock import wall
 from bot.dialogue_store import ConversationStore
 from bot.handoffs import HandoffStore
@@ -129,9 +130,8 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(CommandHandler("start", start.start))
     add(CommandHandler("help", help.show_help))
     add(CommandHandler("language", language.language))
-    add(CommandHandler("events", browse.events))
-    add(CommandHandler("trainings", browse.trainings))
-    add(CommandHandler("partners", browse.partners))
+    for kind in LISTS:
+        add(CommandHandler(kind.name, browse.list_command(kind.name)))
     add(CommandHandler("subscribe", subscribe.subscribe, private))
     add(CommandHandler("unsubscribe", subscribe.unsubscribe, private))
     add(CommandHandler("reminders", reminders.my_reminders, private))
@@ -156,11 +156,15 @@ def register(application: Application, dialogues: Dialogues) -> None:
     add(ChatMemberHandler(subscribe.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     add(CallbackQueryHandler(language.choose, pattern=r"^lang:"))
     add(CallbackQueryHandler(help.show_help, pattern=r"^help$"))
-    listing = r"^list:(events|trainings|partners):\d+(:[A-Z]{0,2}\d{0,4})?$"
+    names = "|".join(kind.name for kind in LISTS)
+    codes = "".join(kind.code for kind in LISTS)
+    narrowed = "".join(kind.code for kind in LISTS if kind.filterable)
+    listing = rf"^list:({names}):\d+(:[A-Z]{{0,2}}\d{{0,4}})?$"
     add(CallbackQueryHandler(browse.turn_page, pattern=listing))
-    add(CallbackQueryHandler(browse.choose_filter, pattern=r"^f[cm]:[et]:([A-Z]{2})?(\d{4})?$"))
+    filtering = rf"^f[cm]:[{narrowed}]:([A-Z]{{2}})?(\d{{4}})?$"
+    add(CallbackQueryHandler(browse.choose_filter, pattern=filtering))
     add(CallbackQueryHandler(browse.open_card, pattern=r"^card:"))
-    add(CallbackQueryHandler(browse.open_card_in_list, pattern=r"^c:[etp]\d+(\.\w*)?:"))
+    add(CallbackQueryHandler(browse.open_card_in_list, pattern=rf"^c:[{codes}]\d+(\.\w*)?:"))
     add(CallbackQueryHandler(calendar.add_to_calendar, pattern=r"^ics:"))
     add(CallbackQueryHandler(calendar.remind_me, pattern=r"^remind:"))
     add(CallbackQueryHandler(reminders.my_reminders, pattern=r"^myreminders$"))

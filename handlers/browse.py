@@ -8,6 +8,7 @@ Remind me.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Update
@@ -113,23 +114,15 @@ async def show_card(
     await send_html(context, chat_id, *shown)
 
 
-async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List upcoming events, or say nothing is scheduled and show the latest."""
-    await show_listing(
-        context, update.effective_chat.id, "events", 0, await user_lang(update, context)
-    )
+def list_command(what: Listing) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    """/events, /trainings, /partners: a list's first page (upcoming events, or the latest
+    when nothing is scheduled)."""
 
+    async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        lang = await user_lang(update, context)
+        await show_listing(context, update.effective_chat.id, what, 0, lang)
 
-async def trainings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List trainings, newest first."""
-    lang = await user_lang(update, context)
-    await show_listing(context, update.effective_chat.id, "trainings", 0, lang)
-
-
-async def partners(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List partner organisations."""
-    lang = await user_lang(update, context)
-    await show_listing(context, update.effective_chat.id, "partners", 0, lang)
+    return show
 
 
 async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -9,6 +9,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.catalog import LISTS
 from bot.i18n import N_, TELEGRAM_CODES, from_language_code, translations
 from bot.users import Person, reply_lang
 from handlers.send import patiently
@@ -19,9 +20,7 @@ log = logging.getLogger(__name__)
 # (command, what it does): everyone's menu, and what staff see besides.
 COMMANDS = (
     ("start", N_("welcome and main menu")),
-    ("events", N_("upcoming workshops and sessions")),
-    ("trainings", N_("trainings held so far")),
-    ("partners", N_("partner organisations")),
+    *((kind.name, kind.description) for kind in LISTS),
     ("subscribe", N_("announcements and reminders to receive")),
     ("unsubscribe", N_("stop all announcements")),
     ("reminders", N_("your reminders: see or cancel them")),

@@ -8,6 +8,7 @@ from html import escape
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from bot.catalog import LISTS
 from bot.i18n import translations
 from handlers.render import menu_keyboard
 from handlers.send import patiently, send_html
@@ -22,9 +23,7 @@ def help_text(lang: str, bot_username: str, *, staff: bool = False) -> str:
         _("Which international organisations are partners?"),
     )
     commands = (
-        ("/events", _("upcoming workshops and sessions")),
-        ("/trainings", _("trainings held so far")),
-        ("/partners", _("partner organisations")),
+        *((f"/{kind.name}", _(kind.description)) for kind in LISTS),
         ("/subscribe", _("announcements and reminders to receive")),
         ("/reminders", _("your reminders: see or cancel them")),
         ("/language", _("change the language I answer in")),
@@ -37,6 +36,9 @@ def help_text(lang: str, bot_username: str, *, staff: bool = False) -> str:
             ("/newevent", _("publish an event")),
             ("/translate", _("an event's title and place in another language")),
             ("/gaps", _("questions the bot could not answer, to answer")),
+            ("/addarticle", _("add an article: paste it, or send a document")),
+            ("/articles", _("articles added from Telegram, to remove")),
+            ("/stats", _("what people asked and how the bot did")),
             ("/staff", _("programme staff (admins: /addstaff, /removestaff)")),
         )
     title = _("What I can do")

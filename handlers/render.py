@@ -15,7 +15,7 @@ from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answers import Answer, EventRef, Section
-from bot.catalog import NO_FILTER, Filter, Listing, Page
+from bot.catalog import LISTS, NO_FILTER, Filter, Listing, Page
 from bot.i18n import babel_locale, translations
 from bot.languages import LANGUAGES
 from bot.records import Precision, ProjectRecord
@@ -150,11 +150,11 @@ def language_keyboard() -> list[list[InlineKeyboardButton]]:
 
 
 def menu_keyboard(lang: str) -> list[list[InlineKeyboardButton]]:
+    """A button per list, then Help, two to a row."""
     _ = translations(lang).gettext
-    return [
-        [_button(_("📅 Events"), "list:events:0"), _button(_("🎓 Trainings"), "list:trainings:0")],
-        [_button(_("🤝 Partners"), "list:partners:0"), _button(_("❓ Help"), "help")],
-    ]
+    buttons = [_button(_(kind.button), page_data(kind.name, 0)) for kind in LISTS]
+    buttons.append(_button(_("❓ Help"), "help"))
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
 
 def welcome_keyboard(lang: str) -> InlineKeyboardMarkup:
@@ -163,10 +163,9 @@ def welcome_keyboard(lang: str) -> InlineKeyboardMarkup:
 
 # A record opened from a list page says which page (and filter) to go back to, in few bytes:
 # callback data is limited to 64, and an id may take 48 ("c:e0.GE2703:<id>").
-LIST_CODES: dict[str, Listing] = {"e": "events", "t": "trainings", "p": "partners"}
+LIST_CODES: dict[str, Listing] = {kind.code: kind.name for kind in LISTS}
 _CODE_OF = {what: code for code, what in LIST_CODES.items()}
-# Listings that can be narrowed by country and month (partners have no dates).
-FILTERABLE = ("events", "trainings")
+FILTERABLE = tuple(kind.name for kind in LISTS if kind.filterable)
 
 
 def page_data(what: Listing, number: int, chosen: Filter = NO_FILTER) -> str:

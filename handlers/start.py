@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import asyncio
 from html import escape
-from typing import get_args
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.catalog import Listing
+from bot.catalog import LIST_OF
 from bot.i18n import translations
 from bot.languages import SUPPORTED
 from handlers.browse import show_card, show_listing
@@ -22,7 +21,7 @@ from handlers.render import welcome_keyboard
 from handlers.send import send_html
 from handlers.services import services, user_lang
 
-LISTINGS = get_args(Listing)
+LISTINGS = tuple(LIST_OF)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
