@@ -22,6 +22,7 @@ from bot.i18n import from_language_code
 from bot.models import (
     Conversation,
     Exchange,
+    Handoff,
     QuestionDay,
     ReminderRequest,
     Subscription,
@@ -71,6 +72,7 @@ class Profile:
     questions: int
     votes: int
     since: datetime
+    handoffs: int = 0  # conversations with the programme team ("Ask a person")
 
 
 class UserStore:
@@ -118,6 +120,7 @@ class UserStore:
             votes = session.scalar(
                 count.select_from(Exchange).where(asked, Exchange.vote.is_not(None))
             )
+            handoffs = session.scalar(count.select_from(Handoff).where(Handoff.user_id == user_id))
             return Profile(
                 user.first_name,
                 user.language_code,
@@ -127,12 +130,14 @@ class UserStore:
                 questions or 0,
                 votes or 0,
                 user.created_at.replace(tzinfo=UTC),
+                handoffs or 0,
             )
 
     def forget(self, user_id: int) -> bool:
         """Delete everything kept about a person: their row and, with it, their questions,
-        votes, subscriptions and reminders; and any unfinished dialogue. A staff role stays:
-        it is the programme's decision, not data about them. False when nothing was kept."""
+        votes, subscriptions, reminders and hand-offs; and any unfinished dialogue. A staff
+        role stays: it is the programme's decision, not data about them. False when nothing
+        was kept."""
         with self.sessions.begin() as session:
             session.execute(delete(Conversation).where(Conversation.user_id == user_id))
             user = session.get(User, user_id)

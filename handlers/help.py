@@ -15,7 +15,7 @@ from handlers.send import patiently, send_html
 from handlers.services import services, user_lang
 
 
-def help_text(lang: str, bot_username: str, *, staff: bool = False) -> str:
+def help_text(lang: str, bot_username: str, *, staff: bool = False, contact: bool = False) -> str:
     _ = translations(lang).gettext
     examples = (
         _("Which workshops are coming up?"),
@@ -29,6 +29,8 @@ def help_text(lang: str, bot_username: str, *, staff: bool = False) -> str:
         ("/language", _("change the language I answer in")),
         ("/mydata", _("what I keep about you (/forget deletes it)")),
     )
+    if contact:  # staff take questions (REFORMBOT_STAFF_CHAT)
+        commands += (("/contact", _("ask a person from the programme team")),)
     if staff:  # not in the public command menu, so they are listed here for staff
         commands += (
             ("/announce", _("send an announcement to subscribers")),
@@ -65,8 +67,10 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.callback_query:
         await patiently(update.callback_query.answer)
     markup = InlineKeyboardMarkup(menu_keyboard(lang))
-    staff = await asyncio.to_thread(services(context).staff.is_staff, update.effective_user.id)
-    text = help_text(lang, context.bot.username, staff=staff)
+    svc = services(context)
+    staff = await asyncio.to_thread(svc.staff.is_staff, update.effective_user.id)
+    contact = svc.settings.staff_chat is not None
+    text = help_text(lang, context.bot.username, staff=staff, contact=contact)
     await send_html(context, update.effective_chat.id, text, markup)
 
 

@@ -40,6 +40,15 @@ def profile_lines(profile: Profile, lang: str) -> list[str]:
             count=format_number(profile.questions, lang), votes=format_number(profile.votes, lang)
         ),
         _("First message: {date}").format(date=format_day(profile.since, lang)),
+        *(
+            [
+                _("Conversations with the programme team: {count}").format(
+                    count=format_number(profile.handoffs, lang)
+                )
+            ]
+            if profile.handoffs
+            else []
+        ),
     ]
 
 

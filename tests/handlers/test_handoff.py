@@ -149,6 +149,8 @@ async def test_a_thumbs_down_and_contact_offer_a_person_and_office_hours_are_sai
         await person.edited(answer)
         assert "🙋 Ask a person" in [b["text"] for b in answer.buttons]
         other = TelegramUser(server, next(_people), "Levan", "en")
+        await other.send("/help")
+        assert "/contact — ask a person from the programme team" in (await other.reply()).text
         await other.send("/contact")
         assert "Write your message" in (await other.reply()).text
         assert not _staff_chat(server, group)
@@ -197,6 +199,8 @@ async def test_forget_deletes_a_persons_hand_offs(
         handoffs = HandoffStore(assistant.sessions)
         opened = handoffs.current(person.id, clock())
         assert opened is not None and handoffs.messages(opened.id)
+        await person.send("/mydata")
+        assert "Conversations with the programme team: 1" in (await person.reply()).text
         await person.send("/forget")
         await person.press(await person.reply(), "Delete my data")
         await person.reply()
