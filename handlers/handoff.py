@@ -17,7 +17,7 @@ import logging
 from html import escape
 
 from telegram import Message, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.handoffs import Handoff, live
@@ -209,25 +209,41 @@ def _office_note(svc: Services, lang: str) -> str:
 
 async def _post(context: ContextTypes.DEFAULT_TYPE, handoff: Handoff, html: str) -> int | None:
     """Post in the hand-off's topic (made on its first post, where the staff chat has topics)
-    or thread (replies to its first message); the message's id, or None if it failed."""
-    svc = services(context)
-    chat = handoff.staff_chat_id
+    or thread (replies to its first message); the message's id, or None if it failed. A
+    person's topic that staff closed or deleted is replaced by a new one."""
     try:
-        if handoff.topic_id is None and await _is_forum(context, chat):
-            name = f"{handoff.user_name or '—'} · {handoff.question}"[:TOPIC_NAME]
-            topic = await patiently(
-                lambda: context.bot.create_forum_topic(chat, name), repeatable=False
-            )
-            handoff.topic_id = topic.message_thread_id
-            await asyncio.to_thread(svc.handoffs.set_topic, handoff.id, handoff.topic_id)
-        first = None
+        return await _send(context, handoff, html)
+    except BadRequest as exc:
         if handoff.topic_id is None:
-            earlier = await asyncio.to_thread(svc.handoffs.messages, handoff.id)
-            first = next((m.staff_message_id for m in earlier if m.staff_message_id), None)
-        sent = await send_html(context, chat, html, reply_to=first, thread=handoff.topic_id)
+            log.warning("hand-off %s not posted to the staff chat: %s", handoff.id, exc.message)
+            return None
+        log.info("topic %s of hand-off %s gone (%s): a new one", handoff.topic_id, handoff.id, exc)
+        handoff.topic_id = None
+        try:
+            return await _send(context, handoff, html)
+        except TelegramError as again:
+            log.warning("hand-off %s not posted to the staff chat: %s", handoff.id, again)
+            return None
     except TelegramError as exc:
         log.warning("hand-off %s not posted to the staff chat: %s", handoff.id, exc.message)
         return None
+
+
+async def _send(context: ContextTypes.DEFAULT_TYPE, handoff: Handoff, html: str) -> int | None:
+    svc = services(context)
+    chat = handoff.staff_chat_id
+    if handoff.topic_id is None and await _is_forum(context, chat):
+        name = f"{handoff.user_name or '—'} · {handoff.question}"[:TOPIC_NAME]
+        topic = await patiently(
+            lambda: context.bot.create_forum_topic(chat, name), repeatable=False
+        )
+        handoff.topic_id = topic.message_thread_id
+        await asyncio.to_thread(svc.handoffs.set_topic, handoff.id, handoff.topic_id)
+    first = None
+    if handoff.topic_id is None:
+        earlier = await asyncio.to_thread(svc.handoffs.messages, handoff.id)
+        first = next((m.staff_message_id for m in earlier if m.staff_message_id), None)
+    sent = await send_html(context, chat, html, reply_to=first, thread=handoff.topic_id)
     return sent.message_id if sent else None
 
 

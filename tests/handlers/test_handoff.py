@@ -207,3 +207,27 @@ async def test_forget_deletes_a_persons_hand_offs(
         with assistant.sessions() as session:
             assert session.get(Handoff, opened.id) is None
         assert not handoffs.messages(opened.id)
+
+
+async def test_a_persons_later_question_reuses_their_topic_or_opens_a_new_one(
+    settings: Settings, assistant: Assistant, clock: Clock
+) -> None:
+    """One topic per person: their next hand-off goes to it; if staff deleted it, to a new
+    one."""
+    async with _desk(settings, assistant, clock, forum=True) as (server, forum, _bot):
+        person = TelegramUser(server, next(_people), "Nino", "en")
+        await _ask_a_person(person, "How much does a helicopter rental cost in Kutaisi?")
+        [topic] = server.topics[forum["id"]]
+        staff = TelegramUser(server, STAFF_ID, "Tamar", "en")
+        await staff.send_in_group(forum, "/close", topic=topic)
+        await person.reply()  # closed
+        await _ask_a_person(person, "Is there a helicopter in Batumi?")
+        assert list(server.topics[forum["id"]]) == [topic]
+        assert _staff_chat(server, forum)[-1].thread == topic
+        await staff.send_in_group(forum, "/close", topic=topic)
+        await person.reply()
+        del server.topics[forum["id"]][topic]  # staff deleted the topic
+        receipt = await _ask_a_person(person, "And a helicopter in Gori?")
+        assert receipt.text.startswith("✅")
+        [new] = server.topics[forum["id"]]
+        assert new != topic and _staff_chat(server, forum)[-1].thread == new
