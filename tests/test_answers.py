@@ -552,3 +552,18 @@ def test_a_town_no_glossary_knows_is_found_in_an_article_of_another_script(
     assert answer.lang == "ka" and answer.answered
     assert answer.sources[0].id == "c_voznesensk-diia"
     assert "450" in to_plain_text(answer)
+
+
+def test_a_month_named_without_a_year_finds_the_last_one_the_knowledge_has(
+    assistant: Assistant,
+) -> None:
+    """"In July" is the coming July; with nothing then, the workshops of the latest July that
+    had some are the answer, said to be past (the Greek workshops of July 2021)."""
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    answer = assistant.ask("Which workshops are held in July?", now=now)
+    text = to_plain_text(answer)
+    assert answer.answered
+    assert "Nothing is scheduled for that time." in text and "The most recent ones were:" in text
+    assert "July 13, 2021" in text and "July 27, 2021" in text
+    later = assistant.ask("Which workshops are held in July 2027?", now=now)
+    assert "2021" not in to_plain_text(later)  # a year named is that year

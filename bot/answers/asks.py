@@ -37,6 +37,9 @@ class Window:
     start: datetime
     end: datetime
     name: str  # "month", "this_week", ...: what the question said, for the reply
+    # A month named without its year ("in July") is taken to be the coming one; the question
+    # may well be about the last one, which is what the knowledge has.
+    year_guessed: bool = False
 
 
 @lru_cache(maxsize=65536)
@@ -253,11 +256,17 @@ def _asking() -> Phrases:
 
 
 def _month_window(month: int, year: int | None, now: datetime) -> Window:
+    guessed = year is None
     if year is None:
         year = now.year if month >= now.month else now.year + 1
+    return month_of(year, month, now, guessed=guessed)
+
+
+def month_of(year: int, month: int, now: datetime, *, guessed: bool = False) -> Window:
+    """The window of one month (in ``now``'s zone)."""
     start = now.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
     days = calendar.monthrange(year, month)[1]
-    return Window(start, start + timedelta(days=days), "month")
+    return Window(start, start + timedelta(days=days), "month", guessed)
 
 
 # How far ahead "the next one" is looked for.

@@ -449,6 +449,22 @@ def _list_events(
     window = query.window if query.window and query.window.name != "next" else None
     if window is not None:
         inside = [d for d in dated if _overlaps(d[0], window.start, window.end)]
+        if not inside and window.year_guessed:
+            # "In July" with nothing next July: the latest July that had some, said as past.
+            earlier = [d for d in dated if d[0].start.value.month == window.start.month]
+            earlier = [d for d in earlier if d[1] < window.start]
+            if earlier:
+                last_year = max(d[1].year for d in earlier)
+                shown = sorted(
+                    ((r, s) for r, t, s in earlier if t.year == last_year),
+                    key=lambda rs: rs[0].start.value,
+                )[:MAX_RECENT]
+                answer.sections.append(
+                    Section("heading", _("Nothing is scheduled for that time."))
+                )
+                answer.sections.append(Section("text", _("The most recent ones were:")))
+                answer.sections += [record_item(r, lang, summary=False) for r, _s in shown]
+                return shown
         if not inside:
             answer.sections.append(Section("heading", _("Nothing is scheduled for that time.")))
             later = sorted((d for d in dated if d[1] >= now), key=lambda d: d[1])[:MAX_UPCOMING]
