@@ -120,38 +120,79 @@ def _events(kb: KnowledgeBase, now: datetime, _lang: str) -> Selected:
     return past_events(kb, now), False  # paged like any listing
 
 
+def _is_event(record: ProjectRecord) -> bool:
+    return record.kind == "event"
+
+
+def _is_training(record: ProjectRecord) -> bool:
+    return record.kind == "event" and record.type == "training"
+
+
+def _is_partner(record: ProjectRecord) -> bool:
+    return record.kind == "partner"
+
+
 def _trainings(kb: KnowledgeBase, now: datetime, _lang: str) -> Selected:
     """Held so far: one still to come is listed under events."""
     trainings = [
-        r
-        for r in kb.records
-        if r.kind == "event" and r.type == "training" and not (r.start and not _is_over(r, now))
+        r for r in kb.records if _is_training(r) and not (r.start and not _is_over(r, now))
     ]
     return _newest_first(trainings), False
 
 
 def _partners(kb: KnowledgeBase, _now: datetime, lang: str) -> Selected:
-    partners = [r for r in kb.records if r.kind == "partner"]
+    partners = [r for r in kb.records if _is_partner(r)]
     return sorted(partners, key=lambda r: r.name[lang].casefold()), False
 
 
 @dataclass(frozen=True)
 class ListKind:
-    """A list people page through: declared here once, and the command, its menu entry and
-    help line, its main-menu button and its buttons' data all follow from it."""
+    """A kind of records people ask for and page through: declared here once. The command,
+    its menu entry and help line, the main-menu button, its buttons' data, the intent a
+    question is read as (its words are in intents.yaml, under the same name) and the records
+    an answer lists all follow from it."""
 
-    name: Listing  # the command (/events) and the callback data's word (list:events:0)
+    name: Listing  # the command (/events), the intent, the callback data's word
     code: str  # one letter standing for it where callback data is short of room
     description: str  # the command menu's and /help's line (a message id)
     button: str  # the main menu's button (a message id)
+    heading: str  # above the list, in a reply or a page of it (a message id)
     filterable: bool  # by country and month (partners have no dates)
-    select: Callable[[KnowledgeBase, datetime, str], Selected]
+    member: Callable[[ProjectRecord], bool]  # whether a record is of the kind, any time
+    select: Callable[[KnowledgeBase, datetime, str], Selected]  # the list as paged
 
 
 LISTS = (
-    ListKind("events", "e", N_("upcoming workshops and sessions"), N_("📅 Events"), True, _events),
-    ListKind("trainings", "t", N_("trainings held so far"), N_("🎓 Trainings"), True, _trainings),
-    ListKind("partners", "p", N_("partner organisations"), N_("🤝 Partners"), False, _partners),
+    ListKind(
+        "events",
+        "e",
+        N_("upcoming workshops and sessions"),
+        N_("📅 Events"),
+        N_("Upcoming events"),
+        True,
+        _is_event,
+        _events,
+    ),
+    ListKind(
+        "trainings",
+        "t",
+        N_("trainings held so far"),
+        N_("🎓 Trainings"),
+        N_("Trainings"),
+        True,
+        _is_training,
+        _trainings,
+    ),
+    ListKind(
+        "partners",
+        "p",
+        N_("partner organisations"),
+        N_("🤝 Partners"),
+        N_("Partner organisations"),
+        False,
+        _is_partner,
+        _partners,
+    ),
 )
 LIST_OF = {kind.name: kind for kind in LISTS}
 

@@ -13,11 +13,16 @@ from pathlib import Path
 
 import yaml
 
+from bot.catalog import LIST_OF
 from bot.text.analyzer import Word, concept_spans, phrase_stems
 from bot.text.glossary import CONCEPT_PREFIX
 
 LEXICON_FILE = Path(__file__).with_name("intents.yaml")
-STRUCTURED = ("trainings", "partners", "events")
+# The kinds a question may ask to have listed (bot.catalog.LISTS), in the lexicon's order:
+# when two fire equally, the earlier one in intents.yaml wins.
+STRUCTURED = tuple(
+    name for name in yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8")) if name in LIST_OF
+)
 Span = tuple[int, int]
 
 

@@ -15,6 +15,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.catalog import (
+    LIST_OF,
     NO_FILTER,
     Filter,
     Listing,
@@ -46,15 +47,15 @@ def _listing_text(
     _ = translations(lang).gettext
     hint = _("Tap one for details.")
     if what == "events" and upcoming:
-        lines = [_("Upcoming events"), _("Soonest first.") + " " + hint]
+        lines = [_(LIST_OF[what].heading), _("Soonest first.") + " " + hint]
     elif what == "events":
         lines = [_("Nothing is scheduled at the moment.")]
         if has_records:
             lines.append(_("The most recent ones were:"))
     elif what == "trainings":
-        lines = [_("Trainings"), _("Newest first.") + " " + hint]
+        lines = [_(LIST_OF[what].heading), _("Newest first.") + " " + hint]
     else:
-        lines = [_("Partner organisations"), hint]
+        lines = [_(LIST_OF[what].heading), hint]
     narrowed = [
         *([country_name(chosen.country, lang)] if chosen.country else []),
         *([month_name(chosen.month, lang)] if chosen.month else []),

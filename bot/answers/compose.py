@@ -23,6 +23,7 @@ from bot.answers.quotes import (
     tells_the_time,
 )
 from bot.answers.roles import fills_role
+from bot.catalog import LIST_OF
 from bot.i18n import translations
 from bot.knowledge import ArticleInfo, KnowledgeBase
 from bot.records import ProjectRecord
@@ -266,14 +267,10 @@ def _candidates(kb: KnowledgeBase, query: Query, *, typed: bool = True) -> list[
     asked = intent.event_types - {"training"} or intent.event_types
     types = {t for kind in asked for t in _SAME_KIND.get(kind, {kind})} if typed else set()
     found = []
+    member = LIST_OF[intent.name].member
     for number, record in enumerate(kb.records):
-        if intent.name == "partners":
-            keep = record.kind == "partner"
-        elif intent.name == "trainings":
-            keep = record.kind == "event" and record.type == "training"
-        else:
-            keep = record.kind == "event" and (not types or record.type in types)
-        if keep:
+        of_type = intent.name != "events" or not types or record.type in types
+        if member(record) and of_type:
             found.append(number)
     return found
 
@@ -335,7 +332,7 @@ def _structured(
     if intent == "events":
         shown = _list_events(answer, records, now, query)
     else:
-        heading = _("Trainings") if intent == "trainings" else _("Partner organisations")
+        heading = _(LIST_OF[intent].heading)
         if not query.content_tokens():
             records.sort(key=_newest_first)
         shown = records[:MAX_LISTED]
@@ -480,7 +477,8 @@ def _list_events(
     if window is not None and not upcoming:
         upcoming = sorted(dated, key=lambda d: d[1])[:MAX_UPCOMING]
     if upcoming:
-        answer.sections.append(Section("heading", _("Upcoming events")))
+        upcoming_heading = LIST_OF["events"].heading
+        answer.sections.append(Section("heading", _(upcoming_heading)))
         answer.events = [
             EventRef(r.id, r.name[lang], start.isoformat()) for r, start, _ in upcoming
         ]
