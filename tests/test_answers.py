@@ -557,7 +557,7 @@ def test_a_town_no_glossary_knows_is_found_in_an_article_of_another_script(
 def test_a_month_named_without_a_year_finds_the_last_one_the_knowledge_has(
     assistant: Assistant,
 ) -> None:
-    """"In July" is the coming July; with nothing then, the workshops of the latest July that
+    """ "In July" is the coming July; with nothing then, the workshops of the latest July that
     had some are the answer, said to be past (the Greek workshops of July 2021)."""
     now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
     answer = assistant.ask("Which workshops are held in July?", now=now)

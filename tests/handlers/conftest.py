@@ -9,8 +9,10 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import SecretStr
 from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,11 +20,13 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.assistant import Assistant
+from bot.languages import SUPPORTED
 from bot.models import Subscription, User
 from bot.settings import Settings
 from bot.users import utc
 from handlers.app import build_application
 from handlers.services import KEY
+from tests.conftest import MakeSettings
 from tests.fakegram.client import TelegramUser
 from tests.fakegram.server import FakeTelegram
 
@@ -155,3 +159,62 @@ def store_subscribers(
     for uid in ids:
         server.private_chat(uid, f"U{uid}")
     return ids
+
+
+# -- the shipped knowledge plus staff-published events, for the list tests --------------
+
+UPCOMING = 7
+
+
+def in_every_language(text: str) -> dict[str, str]:
+    return {lang: f"{text} ({lang})" for lang in SUPPORTED}
+
+
+@asynccontextmanager
+async def bot_with(
+    events: list[dict],
+    name: str,
+    files: tuple[Path, Path, MakeSettings],
+    settings: Settings,
+    clock: Clock,
+) -> AsyncIterator[Bot]:
+    """The bot over the shipped knowledge plus a staff file ``name`` of ``events``, on
+    15 January 2027; ``files``: the knowledge copy, the test's folder, make_settings."""
+    knowledge_copy, tmp_path, make_settings = files
+    (knowledge_copy / "records" / f"{name}.yaml").write_text(
+        yaml.safe_dump(events, allow_unicode=True), encoding="utf-8"
+    )
+    own = make_settings(tmp_path / name, knowledge_copy)
+    clock.now = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
+    async with running_bot(settings, Assistant(own), clock) as running:
+        yield running
+
+
+@pytest.fixture
+async def planned(
+    knowledge_copy: Path,
+    tmp_path: Path,
+    settings: Settings,
+    clock: Clock,
+    make_settings: MakeSettings,
+) -> AsyncIterator[Bot]:
+    """The shipped knowledge plus a staff file of seven workshops in March 2027."""
+    events = [
+        {
+            "id": f"planned-workshop-{day}",
+            "kind": "event",
+            "type": "workshop",
+            "name": in_every_language(f"Planned workshop on day {day}"),
+            "summary": in_every_language("Service design for municipal staff"),
+            "timezone": "Asia/Tbilisi",
+            "start": f"2027-03-{day:02d}T10:00:00+04:00",
+            "end": f"2027-03-{day:02d}T13:00:00+04:00",
+            "place": in_every_language("Tbilisi City Hall"),
+            "registration": "https://example.org/register",
+            "source": "002_3054af4f405343fe.txt",
+        }
+        for day in range(10, 10 + UPCOMING)
+    ]
+    files = (knowledge_copy, tmp_path, make_settings)
+    async with bot_with(events, "planned", files, settings, clock) as running:
+        yield running

@@ -4,18 +4,9 @@ knowledge in the asker's language, and the events list with dates in their local
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
-import yaml
 
-from bot.assistant import Assistant
-from bot.languages import SUPPORTED
-from bot.settings import Settings
-from tests.conftest import MakeSettings
-from tests.handlers.conftest import Bot, Clock, running_bot
+from tests.handlers.conftest import Bot
 
 CASES = {
     "az": {
@@ -40,38 +31,6 @@ CASES = {
         "first_event": "10 մրտ, 2027 թ. · Planned workshop on day 10…",
     },
 }
-
-
-@pytest.fixture
-async def planned(
-    knowledge_copy: Path,
-    tmp_path: Path,
-    settings: Settings,
-    clock: Clock,
-    make_settings: MakeSettings,
-) -> AsyncIterator[Bot]:
-    """The shipped knowledge plus two workshops in March 2027, seen on 15 January 2027."""
-    events = [
-        {
-            "id": f"planned-workshop-{day}",
-            "kind": "event",
-            "type": "workshop",
-            "name": {lang: f"Planned workshop on day {day} ({lang})" for lang in SUPPORTED},
-            "summary": {lang: f"Service design ({lang})" for lang in SUPPORTED},
-            "timezone": "Asia/Tbilisi",
-            "start": f"2027-03-{day:02d}T10:00:00+04:00",
-            "place": {lang: "Tbilisi City Hall" for lang in SUPPORTED},
-            "source": "002_3054af4f405343fe.txt",
-        }
-        for day in (10, 11)
-    ]
-    (knowledge_copy / "records" / "planned.yaml").write_text(
-        yaml.safe_dump(events, allow_unicode=True), encoding="utf-8"
-    )
-    clock.now = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
-    own = make_settings(tmp_path / "planned", knowledge_copy)
-    async with running_bot(settings, Assistant(own), clock) as running:
-        yield running
 
 
 @pytest.mark.parametrize("lang", CASES)

@@ -3,76 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import select
 
-from bot.assistant import Assistant
-from bot.languages import SUPPORTED
 from bot.models import ReminderRequest
 from bot.settings import Settings
 from tests.conftest import MakeSettings
-from tests.handlers.conftest import Bot, Clock, running_bot
-
-UPCOMING = 7
-
-
-def _six(text: str) -> dict[str, str]:
-    return {lang: f"{text} ({lang})" for lang in SUPPORTED}
-
-
-@asynccontextmanager
-async def _bot_with(
-    events: list[dict],
-    name: str,
-    files: tuple[Path, Path, MakeSettings],
-    settings: Settings,
-    clock: Clock,
-) -> AsyncIterator[Bot]:
-    """The bot over the shipped knowledge plus a staff file ``name`` of ``events``, on
-    15 January 2027; ``files``: the knowledge copy, the test's folder, make_settings."""
-    knowledge_copy, tmp_path, make_settings = files
-    (knowledge_copy / "records" / f"{name}.yaml").write_text(
-        yaml.safe_dump(events, allow_unicode=True), encoding="utf-8"
-    )
-    own = make_settings(tmp_path / name, knowledge_copy)
-    clock.now = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
-    async with running_bot(settings, Assistant(own), clock) as running:
-        yield running
-
-
-@pytest.fixture
-async def planned(
-    knowledge_copy: Path,
-    tmp_path: Path,
-    settings: Settings,
-    clock: Clock,
-    make_settings: MakeSettings,
-) -> AsyncIterator[Bot]:
-    """The shipped knowledge plus a staff file of seven workshops in March 2027."""
-    events = [
-        {
-            "id": f"planned-workshop-{day}",
-            "kind": "event",
-            "type": "workshop",
-            "name": _six(f"Planned workshop on day {day}"),
-            "summary": _six("Service design for municipal staff"),
-            "timezone": "Asia/Tbilisi",
-            "start": f"2027-03-{day:02d}T10:00:00+04:00",
-            "end": f"2027-03-{day:02d}T13:00:00+04:00",
-            "place": _six("Tbilisi City Hall"),
-            "registration": "https://example.org/register",
-            "source": "002_3054af4f405343fe.txt",
-        }
-        for day in range(10, 10 + UPCOMING)
-    ]
-    files = (knowledge_copy, tmp_path, make_settings)
-    async with _bot_with(events, "planned", files, settings, clock) as running:
-        yield running
+from tests.handlers.conftest import Bot, Clock, bot_with, in_every_language
 
 
 async def test_events_are_paged_soonest_first(planned: Bot) -> None:
@@ -215,18 +155,18 @@ async def abroad(
             "id": f"{town}-workshop",
             "kind": "event",
             "type": "workshop",
-            "name": _six(f"Workshop in {town.title()}"),
-            "summary": _six("Service design for municipal staff"),
+            "name": in_every_language(f"Workshop in {town.title()}"),
+            "summary": in_every_language("Service design for municipal staff"),
             "timezone": "UTC",
             "start": f"2027-{day}T10:00:00+00:00",
-            "place": _six(town.title()),
+            "place": in_every_language(town.title()),
             "country": country,
             "source": "002_3054af4f405343fe.txt",
         }
         for town, country, day in planned
     ]
     files = (knowledge_copy, tmp_path, make_settings)
-    async with _bot_with(events, "abroad", files, settings, clock) as running:
+    async with bot_with(events, "abroad", files, settings, clock) as running:
         yield running
 
 
