@@ -170,9 +170,18 @@ class Query:
         """Whether ``doc`` spells alike a word of the question that the knowledge does not have
         in the question's own script: a name in a script without capitals ("ვოზნესენსკის"
         for the English article's "Voznesensk"), which is as telling as a capitalised one."""
-        return any(
-            self.words[i].stem not in index.vocabulary for i in self._spelt_alike(index, doc)
-        )
+        unknown = self._unknown_words(index)
+        return bool(unknown) and bool(unknown & self._spelt_alike(index, doc))
+
+    def _unknown_words(self, index: SearchIndex) -> frozenset[int]:
+        """Words whose stem the knowledge lacks; looked up once per question, so a question
+        whose words are all known costs the ranking of its runners-up nothing more."""
+        key = (id(index), -5)
+        if key not in self._seen:
+            self._seen[key] = frozenset(
+                i for i, w in enumerate(self.words) if w.stem not in index.vocabulary
+            )
+        return self._seen[key]
 
     def names_in(self, index: SearchIndex, doc: int, around: Sequence[int] = ()) -> bool:
         """Whether ``doc`` has the names of the question (see ``names``), or the documents
