@@ -84,9 +84,9 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 # Commands that belong to a person's private chat with the bot: subscriptions and personal
 # data are someone's own, and staff work is not done in front of a group.
 PRIVATE_ONLY = (
-    "subscribe", "unsubscribe", "reminders", "mydata", "forget", "announce", "scheduled",
-    "newevent", "translate", "gaps", "addarticle", "articles", "stats", "staff", "addstaff",
-    "removestaff",
+    "subscribe", "unsubscribe", "reminders", "mydata", "forget", "contact", "announce",
+    "scheduled", "newevent", "translate", "gaps", "addarticle", "articles", "stats", "staff",
+    "addstaff", "removestaff",
 )  # fmt: skip
 
 

@@ -231,3 +231,15 @@ async def test_a_persons_later_question_reuses_their_topic_or_opens_a_new_one(
         assert receipt.text.startswith("✅")
         [new] = server.topics[forum["id"]]
         assert new != topic and _staff_chat(server, forum)[-1].thread == new
+
+
+async def test_contact_in_a_group_points_to_the_private_chat(
+    settings: Settings, assistant: Assistant, clock: Clock
+) -> None:
+    """A question for the team is someone's own: /contact works in the private chat only."""
+    async with _desk(settings, assistant, clock) as (server, _staff_group, _bot):
+        group = server.group_chat(next(_groups), "Neighbours")
+        person = TelegramUser(server, next(_people), "Nino", "en")
+        await person.send_in_group(group, "/contact")
+        said = await server.wait_for(lambda: server.messages_to(group["id"]) or None, 20)
+        assert said[0].text.startswith("This works in a private chat with me")
