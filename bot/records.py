@@ -84,7 +84,9 @@ def known_zone(name: str) -> str:
     """An IANA zone name the system knows, or a ValueError saying which name is unknown."""
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    # An over-long name fails as a file name (OSError) where zones come from the tzdata
+    # package rather than the system's files.
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ValueError(f"unknown time zone {name!r}") from None
     return name
 

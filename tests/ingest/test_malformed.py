@@ -21,7 +21,7 @@ from bot.assistant import Assistant
 from bot.ingest.articles import read_articles
 from bot.ingest.problems import IngestError, Problem
 from bot.ingest.record_files import read_records
-from bot.records import unstorable
+from bot.records import known_zone, unstorable
 from bot.text.analyzer import analyze
 
 # Any JSON value: what a careless export or a hand edit can put in a field.
@@ -137,3 +137,10 @@ def test_a_malformed_file_never_takes_the_knowledge_down(
     ]
     answer = assistant.ask("How many municipal employees were trained in Mtskheta?")
     assert answer.answered and answer.sources[0].id == "002_3054af4f405343fe"
+
+
+def test_an_over_long_time_zone_is_an_unknown_zone_not_a_crash() -> None:
+    """Zones from the tzdata package are files: a 256-character name failed as a file name
+    (OSError) instead of being refused as unknown."""
+    with pytest.raises(ValueError, match="unknown time zone"):
+        known_zone("0" * 256)
