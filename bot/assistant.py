@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 STORE_CHECK_SECONDS = 2.0
 # How much lower than the bot's the priority of the process ingesting for it is (see nice(1)).
 INGEST_NICENESS = 10
+# Any question that goes the whole way: analysis, search and composition.
+WARM_UP_QUESTION = "Which trainings were held?"
 
 
 class Assistant:
@@ -169,6 +171,12 @@ class Assistant:
     def _load(self) -> KnowledgeBase:
         with self.sessions() as session:
             return load_knowledge(session, self.settings.knowledge_dir.name, self.index_store)
+
+    def warm_up(self) -> None:
+        """Load the knowledge and everything answering loads on first use (the lexicons, the
+        stemmers, the language model): about two seconds that would otherwise fall on the
+        first person to ask after a start."""
+        self.ask(WARM_UP_QUESTION)
 
     def ask(
         self,

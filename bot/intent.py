@@ -11,18 +11,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from bot.catalog import LIST_OF
 from bot.text.analyzer import Word, concept_spans, phrase_stems
 from bot.text.glossary import CONCEPT_PREFIX
+from bot.yamlfiles import read_yaml
 
 LEXICON_FILE = Path(__file__).with_name("intents.yaml")
 # The kinds a question may ask to have listed (bot.catalog.LISTS), in the lexicon's order:
 # when two fire equally, the earlier one in intents.yaml wins.
-STRUCTURED = tuple(
-    name for name in yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8")) if name in LIST_OF
-)
+STRUCTURED = tuple(name for name in read_yaml(LEXICON_FILE) if name in LIST_OF)
 Span = tuple[int, int]
 
 
@@ -50,7 +47,7 @@ def _stem_terms(by_lang: dict[str, list[str]] | None) -> set[tuple[str, ...]]:
 
 @cache
 def _lexicon() -> _Lexicon:
-    data = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    data = read_yaml(LEXICON_FILE)
     concepts = {n: {CONCEPT_PREFIX + c for c in data[n].get("concepts", [])} for n in STRUCTURED}
     terms = {n: _stem_terms(data[n].get("terms")) for n in STRUCTURED}
     types = {t: {CONCEPT_PREFIX + c for c in cs} for t, cs in data["event_types"].items()}

@@ -188,18 +188,19 @@ class UserStore:
             session.add(row)
             session.flush()
             # Only the latest questions are kept: a person sending thousands of messages
-            # must not grow the database without bound.
-            kept = (
+            # must not grow the database without bound. Looking for the first question past
+            # the limit is one index probe; the rare deletion happens only when there is one.
+            newest_dropped = session.scalar(
                 select(Exchange.id)
                 .where(Exchange.user_id == user_id)
                 .order_by(Exchange.id.desc())
-                .limit(self.questions_kept)
-                .scalar_subquery()
+                .offset(self.questions_kept)
+                .limit(1)
             )
-            oldest_kept = select(func.min(Exchange.id)).where(Exchange.id.in_(kept))
-            older = (Exchange.user_id == user_id) & (Exchange.id < oldest_kept.scalar_subquery())
-            _count_by_day(session, session.scalars(select(Exchange).where(older)).all())
-            session.execute(delete(Exchange).where(older))
+            if newest_dropped is not None:
+                older = (Exchange.user_id == user_id) & (Exchange.id <= newest_dropped)
+                _count_by_day(session, session.scalars(select(Exchange).where(older)).all())
+                session.execute(delete(Exchange).where(older))
             return row.id
 
     def exchange(self, exchange_id: int, user_id: int) -> Exchange | None:

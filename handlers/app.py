@@ -199,8 +199,8 @@ def build_application(
     dialogues = Dialogues(ConversationStore(assistant.sessions))
 
     async def post_init(application: Application) -> None:
-        # Loaded (or ingested) before the first user waits for it.
-        await asyncio.to_thread(assistant.knowledge)
+        # Loaded (or ingested), and answering's lexicons read, before the first user waits.
+        await asyncio.to_thread(assistant.warm_up)
         # Drafts nobody came back to.
         await asyncio.to_thread(dialogues.store.forget_expired, wall())
         contact = settings.staff_chat is not None

@@ -17,13 +17,13 @@ from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
 from babel.dates import get_month_names
 
 from bot.i18n import babel_locale
 from bot.languages import LEXICON_LANG
 from bot.text.analyzer import Word, analyze_word, concept_spans, fold_word
 from bot.text.tokenize import words
+from bot.yamlfiles import read_yaml
 
 ASKS_FILE = Path(__file__).with_name("asks.yaml")
 ANSWER_TYPES = ("person", "date", "time", "place", "number", "money", "link", "list")
@@ -91,7 +91,7 @@ def _phrases(by_lang: dict[str, list[str]]) -> Phrases:
 
 @cache
 def _lexicon() -> tuple[dict[str, Phrases], dict[str, Phrases]]:
-    data = yaml.safe_load(ASKS_FILE.read_text(encoding="utf-8"))
+    data = read_yaml(ASKS_FILE)
     types = {t: _phrases(data[t]) for t in ANSWER_TYPES}
     windows = {name: _phrases(by_lang) for name, by_lang in data["window"].items()}
     types["filler"] = _phrases(data["filler"])
@@ -103,7 +103,7 @@ def _lexicon() -> tuple[dict[str, Phrases], dict[str, Phrases]]:
 
 @cache
 def _plural_endings() -> dict[str, re.Pattern[str]]:
-    data = yaml.safe_load(ASKS_FILE.read_text(encoding="utf-8"))
+    data = read_yaml(ASKS_FILE)
     return {lang: re.compile(pattern) for lang, pattern in data["plural_ending"].items()}
 
 
@@ -219,7 +219,7 @@ def counted_words(text: str, lang: str) -> tuple[str, ...]:
 
 @cache
 def _number_words() -> frozenset[str]:
-    data = yaml.safe_load(ASKS_FILE.read_text(encoding="utf-8"))["number_words"]
+    data = read_yaml(ASKS_FILE)["number_words"]
     return frozenset(
         fold_word(word, LEXICON_LANG[lang]) for lang, found in data.items() for word in found
     )

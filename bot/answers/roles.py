@@ -10,11 +10,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from bot.languages import LEXICON_LANG
 from bot.records import ProjectRecord
 from bot.text.analyzer import fold_word
+from bot.yamlfiles import read_yaml
 
 ROLES_FILE = Path(__file__).with_name("roles.yaml")
 
@@ -22,7 +21,7 @@ ROLES_FILE = Path(__file__).with_name("roles.yaml")
 @cache
 def _forms() -> dict[str, str]:
     """Folded word form → the record field it asks for."""
-    data = yaml.safe_load(ROLES_FILE.read_text(encoding="utf-8"))
+    data = read_yaml(ROLES_FILE)
     forms = {}
     for role, by_lang in data.items():
         for lang, phrases in by_lang.items():

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
+from bot.yamlfiles import read_yaml
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary.yaml")
 # The wider public-administration vocabulary, kept apart from the core concepts and places.
@@ -76,7 +76,7 @@ def load_glossary(
     data: dict = dict(extra or {})
     core = set()
     for path in paths:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        entries = read_yaml(path)
         if path == GLOSSARY_FILE:
             core = {CONCEPT_PREFIX + concept for concept in entries}
         data.update(entries)

@@ -10,12 +10,11 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from bot.text.analyzer import fold_word, rules_for
 from bot.text.romanized import LATIN_WORD, ROMANIZED_LANGS, sound_key, to_native
 from bot.text.scripts import word_script
 from bot.text.tokenize import words
+from bot.yamlfiles import read_yaml
 
 SMALLTALK_FILE = Path(__file__).with_name("smalltalk.yaml")
 
@@ -23,7 +22,7 @@ SMALLTALK_FILE = Path(__file__).with_name("smalltalk.yaml")
 @cache
 def _lexicon() -> dict[str, dict[str, frozenset[str]]]:
     """kind → language → the folded words of its phrases."""
-    data = yaml.safe_load(SMALLTALK_FILE.read_text(encoding="utf-8"))
+    data = read_yaml(SMALLTALK_FILE)
     return {
         kind: {
             lang: frozenset(fold_word(w, lang) for p in phrases for w in words(p))

@@ -12,6 +12,7 @@ import pytest
 
 from bot.answers.plain import to_plain_text
 from bot.assistant import Assistant
+from bot.text.analyzer import default_glossary
 from tests.conftest import MakeSettings
 
 ARTICLE = """---
@@ -69,3 +70,13 @@ def test_a_broken_file_leaves_the_previous_knowledge_answering(
     assert wait_until(lambda: running.knowledge() is not old)
     assert "Zestaponi" in to_plain_text(running.ask(QUESTION))
     running.wait_for_refresh()
+
+
+def test_warm_up_reads_what_the_first_question_would_wait_for(running: Assistant) -> None:
+    """The bot warms up at start (post_init): the lexicons are read then, not when the first
+    person asks."""
+    default_glossary.cache_clear()
+    running.warm_up()
+    assert default_glossary.cache_info().currsize == 1
+    running.ask("Which workshops are planned?")
+    assert default_glossary.cache_info().misses == 1  # not read again for the question
