@@ -104,17 +104,17 @@ def past_events(kb: KnowledgeBase, now: datetime) -> list[ProjectRecord]:
     return sorted(past, key=lambda r: r.start.value, reverse=True)
 
 
-def _newest_first(records: list[ProjectRecord]) -> list[ProjectRecord]:
-    undated = [r for r in records if r.start is None]
-    dated = sorted((r for r in records if r.start), key=lambda r: r.start.value, reverse=True)
-    return dated + undated
+def newest_first(record: ProjectRecord) -> tuple[bool, float]:
+    """Sort key: the latest start first, records without a date last."""
+    return (record.start is None, -(record.start.value.timestamp() if record.start else 0))
 
 
 Selected = tuple[list[ProjectRecord], bool]
 
 
 def _events(kb: KnowledgeBase, now: datetime, _lang: str) -> Selected:
-    upcoming = upcoming_events(kb, now)
+    """Those to come, soonest first, then those planned without a date; else the past."""
+    upcoming = upcoming_events(kb, now) + [r for r in kb.records if _is_planned_event(r)]
     if upcoming:
         return upcoming, True
     return past_events(kb, now), False  # paged like any listing
@@ -122,6 +122,10 @@ def _events(kb: KnowledgeBase, now: datetime, _lang: str) -> Selected:
 
 def _is_event(record: ProjectRecord) -> bool:
     return record.kind == "event"
+
+
+def _is_planned_event(record: ProjectRecord) -> bool:
+    return record.kind == "event" and record.date_to_come
 
 
 def _is_training(record: ProjectRecord) -> bool:
@@ -133,11 +137,13 @@ def _is_partner(record: ProjectRecord) -> bool:
 
 
 def _trainings(kb: KnowledgeBase, now: datetime, _lang: str) -> Selected:
-    """Held so far: one still to come is listed under events."""
+    """Held so far: one still to come, or planned, is listed under events."""
     trainings = [
-        r for r in kb.records if _is_training(r) and not (r.start and not _is_over(r, now))
+        r
+        for r in kb.records
+        if _is_training(r) and not r.date_to_come and not (r.start and not _is_over(r, now))
     ]
-    return _newest_first(trainings), False
+    return sorted(trainings, key=newest_first), False
 
 
 def _partners(kb: KnowledgeBase, _now: datetime, lang: str) -> Selected:

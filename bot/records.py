@@ -180,6 +180,9 @@ class ProjectRecord(BaseModel):
     partners: list[str] = Field(default_factory=list)
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     source: list[str]
+    # Announced without a date yet ("trainings are planned"): listed with what is to come,
+    # never among what was held. A start, once known, decides instead.
+    planned: bool = False
 
     @field_validator("name", "summary", "place", "organiser", "audience", mode="before")
     @classmethod
@@ -217,6 +220,11 @@ class ProjectRecord(BaseModel):
         if not self.source:
             raise ValueError("source must name at least one article file")
         return self
+
+    @property
+    def date_to_come(self) -> bool:
+        """Planned, with no date yet."""
+        return self.planned and self.start is None
 
     @property
     def zone(self) -> ZoneInfo:

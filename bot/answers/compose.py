@@ -23,7 +23,7 @@ from bot.answers.quotes import (
     tells_the_time,
 )
 from bot.answers.roles import fills_role
-from bot.catalog import LIST_OF
+from bot.catalog import LIST_OF, newest_first
 from bot.i18n import translations
 from bot.knowledge import ArticleInfo, KnowledgeBase
 from bot.records import ProjectRecord
@@ -476,6 +476,8 @@ def _list_events(
     upcoming = sorted((d for d in dated if d[1] >= now), key=lambda d: d[1])[:MAX_UPCOMING]
     if window is not None and not upcoming:
         upcoming = sorted(dated, key=lambda d: d[1])[:MAX_UPCOMING]
+    # Planned without a date: to come, whatever time is asked about, but at no time in it.
+    planned = [(r, s) for r, s in records if r.date_to_come][:MAX_UPCOMING] if not window else []
     if upcoming:
         upcoming_heading = LIST_OF["events"].heading
         answer.sections.append(Section("heading", _(upcoming_heading)))
@@ -483,14 +485,20 @@ def _list_events(
             EventRef(r.id, r.name[lang], start.isoformat()) for r, start, _ in upcoming
         ]
         shown = [(r, s) for r, _start, s in upcoming]
+    elif planned:
+        answer.sections.append(Section("heading", _("Nothing is scheduled at the moment.")))
+        shown = []
     else:
-        past = sorted(records, key=_newest_first)
+        past = sorted((rs for rs in records if not rs[0].date_to_come), key=_newest_first)
         shown = [rs for rs in past if rs[0].start or specific][:MAX_RECENT]
         answer.sections.append(Section("heading", _("Nothing is scheduled at the moment.")))
         if shown:
             answer.sections.append(Section("text", _("The most recent ones were:")))
     answer.sections += [record_item(r, lang, summary=False) for r, _s in shown]
-    return shown
+    if planned:
+        answer.sections.append(Section("text", _("Planned, with no date yet:")))
+        answer.sections += [record_item(r, lang, summary=False) for r, _s in planned]
+    return shown + planned
 
 
 def _overlaps(record: ProjectRecord, start: datetime, end: datetime) -> bool:
@@ -511,8 +519,7 @@ def _end_of(record: ProjectRecord) -> datetime:
 
 
 def _newest_first(record_score: tuple[ProjectRecord, float]) -> tuple[bool, float]:
-    record = record_score[0]
-    return (record.start is None, -(record.start.value.timestamp() if record.start else 0))
+    return newest_first(record_score[0])
 
 
 def _unique(articles: Iterable[ArticleInfo]) -> list[ArticleInfo]:

@@ -20,6 +20,8 @@ def record_details(record: ProjectRecord, lang: str, tz: tzinfo | None = None) -
     if record.start:  # without one, no line: "the source gives no date" on every card is noise
         when = format_when(record.start, record.end, lang, tz or record.zone)
         lines.append(_("When: {when}").format(when=when))
+    elif record.date_to_come:
+        lines.append(_("When: planned, the date is not set yet"))
     if record.online and record.link:
         lines.append(_("Where: online, {link}").format(link=record.link))
     elif record.online:

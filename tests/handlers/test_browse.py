@@ -26,10 +26,14 @@ async def test_events_are_paged_soonest_first(planned: Bot) -> None:
     await user.press(listing, "▶")
     await user.edited(listing)
     names = [b["text"] for b in listing.buttons if b["callback_data"].startswith("c:")]
-    assert names == [
+    # Then what is planned without a date (the shipped knowledge has three), undated.
+    assert names[:2] == [
         "Mar 15, 2027 · Planned workshop on day 15 (en)",
         "Mar 16, 2027 · Planned workshop on day 16 (en)",
     ]
+    assert len(names) == 5 and all(" · " not in name for name in names[2:])
+    ids = [b["callback_data"] for b in listing.buttons if b["callback_data"].startswith("c:")]
+    assert all(data.endswith("-planned") for data in ids[2:])
     assert "▶" not in [b["text"] for b in listing.buttons]
     await user.press(listing, "◀")
     await user.edited(listing, 2)
@@ -73,9 +77,25 @@ async def test_deep_link_opens_an_event_card(planned: Bot) -> None:
     assert card.text.startswith("Planned workshop on day 13 (en)")
 
 
-async def test_nothing_upcoming_shows_the_most_recent_events(bot: Bot) -> None:
-    bot.clock.now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-    user = bot.user("en")
+@pytest.fixture
+async def nothing_planned(
+    knowledge_copy: Path,
+    tmp_path: Path,
+    settings: Settings,
+    clock: Clock,
+    make_settings: MakeSettings,
+) -> AsyncIterator[Bot]:
+    """The shipped knowledge with nothing to come: its planned trainings taken as held."""
+    events = knowledge_copy / "records" / "events.yaml"
+    text = events.read_text(encoding="utf-8")
+    events.write_text(text.replace("  planned: true\n", ""), encoding="utf-8")
+    files = (knowledge_copy, tmp_path, make_settings)
+    async with bot_with([], "none", files, settings, clock) as running:
+        yield running
+
+
+async def test_nothing_upcoming_shows_the_most_recent_events(nothing_planned: Bot) -> None:
+    user = nothing_planned.user("en")
     await user.send("/events")
     listing = await user.reply()
     assert listing.text.startswith("Nothing is scheduled at the moment.")
@@ -94,6 +114,30 @@ async def test_nothing_upcoming_shows_the_most_recent_events(bot: Bot) -> None:
     older = await user.edited(listing, 2)
     assert older.buttons[0]["callback_data"] not in (first["callback_data"], "list:events:0")
     assert any(b["callback_data"] == "list:events:0" for b in older.buttons)  # ◀ back
+
+
+async def test_planned_without_a_date_is_to_come_not_held(bot: Bot) -> None:
+    """Trainings a project announced without a date are listed with the events to come, say
+    so on their card, and are not among the trainings held so far."""
+    bot.clock.now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    user = bot.user("ru")
+    await user.send("/events")
+    listing = await user.reply()
+    assert listing.text.startswith("Предстоящие мероприятия")
+    names = [b["text"] for b in listing.buttons if b["callback_data"].startswith("c:")]
+    assert names and all(" · " not in name for name in names)  # no date to show
+    await user.press(listing, names[0])
+    card = await user.edited(listing)
+    assert "Когда: запланировано, дата пока не назначена" in card.text
+    assert "📆" not in str(card.buttons) and "🔔" not in str(card.buttons)
+
+    reader = bot.user("uz-Latn")
+    await reader.send("/trainings")
+    held = [b["callback_data"] for b in (await reader.reply()).buttons]
+    assert held and not any(data.endswith("-planned") for data in held)
+    await reader.send("Qanday treninglar rejalashtirilgan?")
+    answer = await reader.reply()
+    assert "Qachon: rejalashtirilgan, sanasi hali belgilanmagan" in answer.text
 
 
 async def test_partners_list_and_card(bot: Bot) -> None:
@@ -147,7 +191,8 @@ async def abroad(
     clock: Clock,
     make_settings: MakeSettings,
 ) -> AsyncIterator[Bot]:
-    """The shipped knowledge plus four workshops to come, in three countries and three months."""
+    """The shipped knowledge plus four workshops to come, in three countries and three months,
+    and a training held in Athens."""
     planned = [("tbilisi", "GE", "03-10"), ("batumi", "GE", "04-14"), ("athens", "GR", "04-20")]
     planned.append(("tashkent", "UZ", "05-05"))
     events = [
@@ -165,8 +210,12 @@ async def abroad(
         }
         for town, country, day in planned
     ]
+    held = dict(
+        events[2], id="athens-training", type="training", start="2026-05-20T10:00:00+00:00"
+    )
+    held["name"] = in_every_language("Training in Athens")
     files = (knowledge_copy, tmp_path, make_settings)
-    async with bot_with(events, "abroad", files, settings, clock) as running:
+    async with bot_with([*events, held], "abroad", files, settings, clock) as running:
         yield running
 
 
@@ -205,9 +254,10 @@ async def test_events_and_trainings_narrow_by_country_and_month(abroad: Bot) -> 
     await reader.send("/trainings")
     trainings = await reader.reply()
     await reader.press(trainings, "🌍 Country")
-    await reader.press(await reader.edited(trainings), "Uzbekistan")
-    uzbek = await reader.edited(trainings, 2)
-    assert uzbek.text.splitlines()[1] == "Only: Uzbekistan"
-    await reader.press(uzbek, "🌍 Country")
+    await reader.press(await reader.edited(trainings), "Greece")
+    greek = await reader.edited(trainings, 2)
+    assert greek.text.splitlines()[1] == "Only: Greece"
+    assert greek.buttons[0]["text"] == "May 20, 2026 · Training in Athens (en)"
+    await reader.press(greek, "🌍 Country")
     await reader.press(await reader.edited(trainings, 3), "All countries")
     assert "Only:" not in (await reader.edited(trainings, 4)).text
