@@ -94,5 +94,8 @@ def name_key(stem: str) -> str | None:
     key = romanize(stem)
     for pattern, repl in _FOLDS:
         key = pattern.sub(repl, key)
-    key = _TRAILING_VOWELS.sub("", key)[:KEY_LENGTH]
+    stripped = _TRAILING_VOWELS.sub("", key)
+    # Final vowels vary with case and script (Ереване, Yerevan); a short name keeps them
+    # rather than have no key at all (Дія and Diia are both "dia", but "d" names nothing).
+    key = (stripped if len(stripped) >= 3 else key)[:KEY_LENGTH]
     return KEY_PREFIX + key if len(key) >= 3 else None

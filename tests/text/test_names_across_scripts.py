@@ -29,6 +29,7 @@ def shared(a: tuple[str, str], b: tuple[str, str]) -> set[str]:
         (("Київ", "ru"), ("Kyiv", "en")),  # Ukrainian letters
         (("Қарағанды", "ru"), ("Karaganda", "en")),  # Kazakh letters
         (("Нарынский филиал", "ru"), ("Naryn", "en")),  # an adjective of the place
+        (("Центр Дія", "ru"), ("Diia.Centre", "en")),  # short: keeps its final vowels
     ],
 )
 def test_name_matches_across_scripts(a: tuple[str, str], b: tuple[str, str]) -> None:
