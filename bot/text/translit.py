@@ -59,6 +59,12 @@ _TABLES = {
 
 # Applied in order to the romanised word.
 _FOLDS = (
+    # Latin spellings of Greek names write ου as ou (Giannarou); Greek writes b, d and g
+    # with two letters (μπ, ντ, γκ: Κουρμπόνοφ is Kurbonov, Ντόναλντ Donald).
+    (re.compile(r"ou"), "u"),
+    (re.compile(r"mp"), "b"),
+    (re.compile(r"nt"), "d"),
+    (re.compile(r"gk"), "g"),
     (re.compile(r"kh|ch(?=r)|x"), "h"),
     (re.compile(r"ph"), "f"),
     (re.compile(r"th"), "t"),
@@ -82,6 +88,8 @@ def romanize(word: str) -> str:
         # ու is u, and a word-initial ե is ye (Երևան, Yerevan).
         word = word.replace("ու", "u").replace("եւ", "ev").replace("և", "ev")
         word = "y" + word if word.startswith("ե") else word
+    if script is Script.GREEK:
+        word = word.replace("ου", "u")  # one vowel, which υ alone (i) is not
     table = _TABLES.get(script)
     if table is not None:
         word = "".join(table.get(ch, ch) for ch in word).replace("_", "")

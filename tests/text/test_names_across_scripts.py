@@ -30,6 +30,9 @@ def shared(a: tuple[str, str], b: tuple[str, str]) -> set[str]:
         (("Қарағанды", "ru"), ("Karaganda", "en")),  # Kazakh letters
         (("Нарынский филиал", "ru"), ("Naryn", "en")),  # an adjective of the place
         (("Центр Дія", "ru"), ("Diia.Centre", "en")),  # short: keeps its final vowels
+        (("Κουρμπόνοφ", "el"), ("Курбонов", "uz-Cyrl")),  # ου is u, μπ is b
+        (("Ντόναλντ", "el"), ("Donald", "en")),
+        (("Γιαννάρου", "el"), ("Giannarou", "en")),
     ],
 )
 def test_name_matches_across_scripts(a: tuple[str, str], b: tuple[str, str]) -> None:
