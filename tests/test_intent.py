@@ -81,6 +81,9 @@ def test_question_words_typed_in_latin_letters_ask_what_they_ask(
         ("პროექტი რომელ თვეში მთავრდება?", "ka", {"date"}),
         ("В каком году открылся центр?", "ru", {"date"}),
         ("How much is the fee?", "en", {"money"}),
+        # Only the sentence that asks: the other says where the name was seen.
+        ("Who is Anna Berg? I saw her name on the workshop page.", "en", {"person"}),
+        ("Ποιος είναι ο Νίκος; Είδα το όνομά του στη σελίδα.", "el", {"person"}),
     ],
 )
 def test_what_is_asked_for(question: str, lang: str, asks: set[str]) -> None:

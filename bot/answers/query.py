@@ -354,6 +354,19 @@ _TIME_UNITS = frozenset(
     CONCEPT_PREFIX + c for c in ("date", "day", "week", "month", "year", "time", "hour")
 )
 # A site's address as people type it: "innovation.gov.gr", "www.dga.gov.ge".
+_SENTENCE_END = re.compile(r"(?<=[.!?;;])\s+")
+
+
+def _asking_part(text: str, lang: str) -> str:
+    """The sentences that ask, where some end in a question mark and others do not: "who is
+    Faie Giannarou? saw her name on the workshop page" asks who she is; where the name was
+    seen is no question about a page. Greek asks with ";"."""
+    marks = ("?", ";", ";") if lang == "el" else ("?",)
+    parts = [p for p in _SENTENCE_END.split(text.strip()) if p]
+    asking = [p for p in parts if p.rstrip().endswith(marks)]
+    return " ".join(asking) if asking and len(asking) < len(parts) else text
+
+
 _SITE = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}\b")
 
 
@@ -465,7 +478,7 @@ def analyse_question(
         words, respelt = _respelt(words, native)
     elif index is not None and spelling is not None:
         words = _spelt(words, index, spelling)
-    asks = answer_types(analysed, lang)
+    asks = answer_types(_asking_part(analysed, lang), lang)
     window = time_window(analysed, lang, words, now) if now is not None else None
     spans = concept_spans([w.stem for w in words])
     word_tokens = [
