@@ -232,6 +232,22 @@ def test_record_summary_leads_in_the_reader_language(assistant: Assistant) -> No
     assert quote.text == "From an article in Georgian:"
 
 
+@pytest.mark.parametrize(
+    ("question", "heading"),
+    [
+        ("What did SIGMA do in Georgia?", "SIGMA — joint initiative"),
+        ("Что сделала SIGMA в Грузии?", "SIGMA — совместная инициатива"),
+    ],
+)
+def test_an_organisation_asked_about_leads_with_its_own_record(
+    assistant: Assistant, question: str, heading: str
+) -> None:
+    """Not with a seminar it organised, which mentions it as often."""
+    answer = assistant.ask(question)
+    assert answer.sections[0].kind == "heading"
+    assert answer.sections[0].text.startswith(heading)
+
+
 def test_uzbek_quote_is_shown_in_the_reader_script(assistant: Assistant) -> None:
     latin = assistant.ask("Samarqand va Fargʻona viloyatlarida qanday loyiha bor?")
     cyrillic = assistant.ask("Самарқанд ва Фарғона вилоятларида қандай лойиҳа бор?")

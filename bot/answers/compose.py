@@ -27,7 +27,7 @@ from bot.catalog import LIST_OF, newest_first
 from bot.i18n import translations
 from bot.knowledge import ArticleInfo, KnowledgeBase
 from bot.records import ProjectRecord
-from bot.text.analyzer import default_glossary
+from bot.text.analyzer import analyze, default_glossary
 from bot.text.detect import Detection, detect
 from bot.text.glossary import CONCEPT_PREFIX
 
@@ -587,7 +587,24 @@ def _lead_record(
                 votes.setdefault(answer, []).append((n_score, record))
         group = max(votes.values(), key=lambda g: sum(score for score, _ in g))
         return max(group, key=lambda sr: sr[0])[1]
-    return max(leads, key=lambda t: t[:2])[2] if leads else None
+    if not leads:
+        return None
+    best = max(leads, key=lambda t: t[:2])
+    # "What has SIGMA done?": SIGMA's own record (an organisation's or a programme's, named
+    # by the question) leads the events that mention it, where they cover as much of it.
+    named = [
+        t for t in leads if t[0] == best[0] and t[2].kind != "event" and _named_by(t[2], query)
+    ]
+    return max(named or [best], key=lambda t: t[:2])[2]
+
+
+def _named_by(record: ProjectRecord, query: Query) -> bool:
+    """Whether the record's own name has every name the question uses but a country's (it
+    says where, not what, in "SIGMA's work in Georgia")."""
+    countries = default_glossary().countries
+    names = [i for i in query.names if not query.word_tokens[i] & countries]
+    own = frozenset(analyze(record.name.get(query.lang) or record.name["en"], query.lang))
+    return bool(names) and all(query.name_tokens[i] & own for i in names)
 
 
 def _covers(kb: KnowledgeBase, query: Query, doc: int) -> bool:
