@@ -87,10 +87,12 @@ async def test_empty_inline_query_offers_events(bot: Bot) -> None:
     bot.clock.now = datetime(2021, 7, 15, 9, 0, tzinfo=UTC)
     user = bot.user("en")
     results = await user.inline("")
-    assert [r["id"] for r in results] == [
+    ids = [r["id"] for r in results]
+    assert ids[:2] == [
         "e:gr-innovation-workshop-2021-07-19",
         "e:gr-innovation-workshop-2021-07-27",
     ]
+    assert ids[2:] and all(i.endswith("-planned") for i in ids[2:])  # then those with no date
 
 
 async def test_a_failing_handler_gets_an_apology_and_the_bot_goes_on(bot: Bot) -> None:
