@@ -583,3 +583,23 @@ def test_a_month_named_without_a_year_finds_the_last_one_the_knowledge_has(
     assert "July 13, 2021" in text and "July 27, 2021" in text
     later = assistant.ask("Which workshops are held in July 2027?", now=now)
     assert "2021" not in to_plain_text(later)  # a year named is that year
+
+
+def test_which_things_quotes_the_sentence_that_lists_them(with_article: WithArticle) -> None:
+    """ "Which modules" starts the quote at the sentence naming the modules, not at the one
+    sharing the most words with the question (the course's name)."""
+    assistant = with_article(
+        "records-course.md",
+        "---\ntitle: A course on records management for municipal clerks\nlang: en\n---\n"
+        "The Civil Service Academy runs the Modern Records Management course for municipal "
+        "clerks in Kutaisi, Batumi and Gori this spring, for 90 clerks in all, and the Modern "
+        "Records Management course is free for every municipality that sends its staff.\n\n"
+        "Registration closes on 20 February. Lunch is provided on each day of the course.\n\n"
+        "The programme has three modules: filing plans and retention periods; digitising paper "
+        "archives; handling requests for public information. Trainers from the national "
+        "archives teach alongside the Academy's own staff.\n",
+    )
+    answer = assistant.ask("Which modules does the Modern Records Management course have?")
+    assert answer.sources[0].id == "records-course"
+    quote = next(s for s in answer.sections if s.kind == "quote").lines[0]
+    assert quote.lstrip("“").startswith("The programme has three modules")

@@ -111,18 +111,28 @@ def _asks_which_things(typed: list[str], keys: list[str], lang: str, taken: set[
     """Whether a "which" word, not part of a phrase asking something else (``taken``: "რა
     საათებში", at what hours), is followed within two words by a plural noun ("which
     countries", "qaysi xalqaro tashkilotlar"): the question wants every one of them."""
+    return bool(_which_plurals(typed, keys, lang, taken))
+
+
+def listed_words(text: str, lang: str) -> tuple[str, ...]:
+    """The plural nouns, as written, that a "which" word asks for ("which *modules*"): the
+    sentence that introduces a list of them starts the answer."""
+    return _which_plurals(*_keys(text, lang), lang, set())
+
+
+def _which_plurals(
+    typed: list[str], keys: list[str], lang: str, taken: set[int]
+) -> tuple[str, ...]:
     ending = _plural_endings().get(lang.split("-")[0])
     if ending is None:
-        return False
+        return ()
     which = _lexicon()[0]["which_before_plural"]
-    return any(
-        i not in taken
-        and (key,) in which
-        and any(
-            analyze_word(word, lang) is not None and ending.search(fold_word(word, lang))
-            for word in typed[i + 1 : i + 3]
-        )
+    return tuple(
+        word
         for i, key in enumerate(keys)
+        if i not in taken and (key,) in which
+        for word in typed[i + 1 : i + 3]
+        if analyze_word(word, lang) is not None and ending.search(fold_word(word, lang))
     )
 
 

@@ -15,6 +15,7 @@ from bot.answers.asks import (
     answer_types,
     asking_words,
     counted_words,
+    listed_words,
     time_window,
     time_words,
     window_words,
@@ -72,6 +73,7 @@ class Query:
     # inside several glossary terms, the longest's concept only ("Γραφείο Δημόσιας Υπηρεσίας"
     # is the Civil Service Bureau, which an article on "δημόσια υπηρεσία" does not name).
     name_tokens: list[frozenset[str]] = field(default_factory=list)
+    listed: frozenset[str] = frozenset()  # tokens of what "which" asks for ("which modules")
     # What has been looked up for this question: (index, document, word) → found, or weight.
     _seen: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -514,13 +516,15 @@ def analyse_question(
         lang,
         _counted(words, word_tokens, counted_words(analysed, lang)),
         name_tokens,
+        _counted(words, word_tokens, listed_words(analysed, lang)),
     )
 
 
 def _counted(
     words: list[Word], word_tokens: list[frozenset[str]], counted: tuple[str, ...]
 ) -> frozenset[str]:
-    """The tokens of the words next to "how many" that the analysis kept."""
+    """The tokens of the words ``counted`` ("how many" counts, "which" lists) that the analysis
+    kept."""
     return frozenset(
         t for i, w in enumerate(words) if w.surface in counted for t in word_tokens[i]
     )

@@ -261,7 +261,9 @@ def best_sentences(passages: list[str], lang: str, query: Query, index: SearchIn
     if "list" in query.asks and ranked[0][0] > 0:
         # A question asking for several things gets the best line and the lines after it: a
         # list follows the sentence that introduces it, and shares few words with questions.
-        start = ranked[0][1]
+        # The best line naming what is listed ("four modules:" for "which modules") leads.
+        naming = [s for s in ranked if s[0] > 0 and _sentence_tokens(s[2], lang) & query.listed]
+        start = (naming or ranked)[0][1]
         for candidate in scored[start : start + LIST_LINES]:
             if chosen and sum(len(s[2]) for s in chosen) + len(candidate[2]) > LIST_CHARS:
                 break
