@@ -81,6 +81,8 @@ def test_question_words_typed_in_latin_letters_ask_what_they_ask(
         ("პროექტი რომელ თვეში მთავრდება?", "ka", {"date"}),
         ("В каком году открылся центр?", "ru", {"date"}),
         ("How much is the fee?", "en", {"money"}),
+        ("Ποιες κατηγορίες πολιτών δεν πληρώνουν;", "el", {"list"}),  # which, not who
+        ("Ποιοι δήμοι συμμετέχουν;", "el", {"list"}),
         # Only the sentence that asks: the other says where the name was seen.
         ("Who is Anna Berg? I saw her name on the workshop page.", "en", {"person"}),
         ("Ποιος είναι ο Νίκος; Είδα το όνομά του στη σελίδα.", "el", {"person"}),
@@ -125,3 +127,17 @@ def test_the_unit_of_time_asked_for_is_not_what_the_question_is_about() -> None:
         ("В каком месяце заканчивается проект?", "ru"),
     ):
         assert "@month" not in analyse_question(question, lang).tokens, question
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "listed"),
+    [
+        ("Which modules does the course have?", "en", "@module"),
+        ("Какие темы у вебинаров?", "ru", "тем"),
+        ("Ποιες κατηγορίες υπηρεσιών εξυπηρετούνται;", "el", "κατηγορ"),
+        ("Kurs qaysi modullardan iborat?", "uz-Latn", "modul"),
+    ],
+)
+def test_what_a_which_question_lists(question: str, lang: str, listed: str) -> None:
+    """The plural noun after "which" is what the answer's list must name."""
+    assert listed in analyse_question(question, lang).listed

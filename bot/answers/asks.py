@@ -123,16 +123,15 @@ def listed_words(text: str, lang: str) -> tuple[str, ...]:
 def _which_plurals(
     typed: list[str], keys: list[str], lang: str, taken: set[int]
 ) -> tuple[str, ...]:
-    ending = _plural_endings().get(lang.split("-")[0])
-    if ending is None:
-        return ()
     which = _lexicon()[0]["which_before_plural"]
     return tuple(
-        word
+        typed[j]
         for i, key in enumerate(keys)
         if i not in taken and (key,) in which
-        for word in typed[i + 1 : i + 3]
-        if analyze_word(word, lang) is not None and ending.search(fold_word(word, lang))
+        # Within two words: an adjective may come before the noun ("qaysi xalqaro
+        # tashkilotlar"), a second noun after it ("რომელი ქალაქების მერიებიდან").
+        for j in (i + 1, i + 2)
+        if _plural_noun(typed, j, lang)
     )
 
 
@@ -149,6 +148,18 @@ def month_stems() -> dict[str, int]:
                     if word is not None and len(word.stem) >= 3 and not word.stem.isdigit():
                         found.setdefault(word.stem, number)
     return found
+
+
+def _plural_noun(typed: list[str], at: int, lang: str) -> bool:
+    """Whether the word at ``at`` is a plural noun: "ποιες κατηγορίες" is which categories,
+    not who."""
+    ending = _plural_endings().get(lang.split("-")[0])
+    return (
+        ending is not None
+        and at < len(typed)
+        and analyze_word(typed[at], lang) is not None
+        and bool(ending.search(fold_word(typed[at], lang)))
+    )
 
 
 def _names_a_thing(typed: list[str], at: int, lang: str) -> bool:
@@ -178,7 +189,7 @@ def answer_types(text: str, lang: str) -> frozenset[str]:
         if not (
             kind == "person"
             and (keys[i],) in types["which_or_who"]
-            and _names_a_thing(typed, i + size, lang)
+            and (_names_a_thing(typed, i + size, lang) or _plural_noun(typed, i + size, lang))
         )
         and not (kind == "place" and i > 0 and (keys[i],) in types["where_opening_only"])
     ]
