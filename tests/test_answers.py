@@ -248,6 +248,12 @@ def test_an_organisation_asked_about_leads_with_its_own_record(
     assert answer.sections[0].text.startswith(heading)
 
 
+def test_how_many_people_is_answered_by_a_count_of_employees(assistant: Assistant) -> None:
+    """The article counts the employees retrained; people they are all the same."""
+    answer = assistant.ask("How many people were retrained in the nine pilot municipalities?")
+    assert answer.answered and "500" in to_plain_text(answer)
+
+
 def test_uzbek_quote_is_shown_in_the_reader_script(assistant: Assistant) -> None:
     latin = assistant.ask("Samarqand va Fargʻona viloyatlarida qanday loyiha bor?")
     cyrillic = assistant.ask("Самарқанд ва Фарғона вилоятларида қандай лойиҳа бор?")

@@ -81,6 +81,8 @@ def test_question_words_typed_in_latin_letters_ask_what_they_ask(
         ("პროექტი რომელ თვეში მთავრდება?", "ka", {"date"}),
         ("В каком году открылся центр?", "ru", {"date"}),
         ("How much is the fee?", "en", {"money"}),
+        ("Markazdan necha kishi foydalanadi?", "uz-Latn", {"number"}),  # not "nechada"
+        ("Seminar nechada boshlanadi?", "uz-Latn", {"time", "date"}),
         ("Ποιες κατηγορίες πολιτών δεν πληρώνουν;", "el", {"list"}),  # which, not who
         ("Ποιοι δήμοι συμμετέχουν;", "el", {"list"}),
         # Only the sentence that asks: the other says where the name was seen.

@@ -102,6 +102,21 @@ def _lexicon() -> tuple[dict[str, Phrases], dict[str, Phrases]]:
 
 
 @cache
+def _forms() -> dict[str, frozenset[str]]:
+    """The one-word terms of each kind of answer, as written in the lexicon (folded)."""
+    data = read_yaml(ASKS_FILE)
+    return {
+        kind: frozenset(
+            fold_word(term, LEXICON_LANG[lang])
+            for lang, terms in data[kind].items()
+            for term in terms
+            if " " not in term
+        )
+        for kind in ANSWER_TYPES
+    }
+
+
+@cache
 def _plural_endings() -> dict[str, re.Pattern[str]]:
     data = read_yaml(ASKS_FILE)
     return {lang: re.compile(pattern) for lang, pattern in data["plural_ending"].items()}
@@ -199,7 +214,13 @@ def answer_types(text: str, lang: str) -> frozenset[str]:
     found = [f for f in found if f[2] in ("number", "money") or f[1] not in counted]
     taken: set[int] = set()
     asked = set()
-    for size, start, kind in sorted(found, key=lambda f: -f[0]):
+    # Of two kinds a word's stem asks for, the one listing the word as written wins: "necha
+    # kishi" counts people, while "nechada" (the same stem) asks the time.
+    written = [fold_word(word, lang) for word in typed]
+    by_form = _forms()
+    for size, start, kind in sorted(
+        found, key=lambda f: (-f[0], written[f[1]] not in by_form.get(f[2], ()))
+    ):
         span = set(range(start, start + size))
         if not span & taken:
             taken |= span

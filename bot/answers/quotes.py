@@ -90,6 +90,8 @@ _ROLES = frozenset(
 _HEADS = frozenset(
     CONCEPT_PREFIX + c for c in ("leader", "president", "minister", "mayor", "head_of_unit")
 )
+_PEOPLE = CONCEPT_PREFIX + "people"
+_PERSONS = frozenset(CONCEPT_PREFIX + c for c in ("employee", "citizen", "student"))
 _MONEY_TOKENS = frozenset({CONCEPT_PREFIX + "money"})
 _LINK = re.compile(
     r"https?://|www\.|[\w.-]+@[\w-]+\.\w|\+?\d[\d ()-]{6,}\d"
@@ -459,8 +461,10 @@ def _capitalised(lang: str) -> bool:
 def _counted(query: Query, _text_lang: str) -> frozenset[str]:
     """What "how many" counts, by its concepts, which match synonyms and other languages
     ("employees" is @employee in Georgian too); a word without one is not checked, since
-    "bodies" may be counted as "organisations"."""
-    return frozenset(t for t in query.counted if t.startswith(CONCEPT_PREFIX))
+    "bodies" may be counted as "organisations". "People" are counted as employees,
+    citizens or students too (not "members": organisations are members of networks)."""
+    counted = frozenset(t for t in query.counted if t.startswith(CONCEPT_PREFIX))
+    return counted | _PERSONS if _PEOPLE in counted else counted
 
 
 def quote_section(
