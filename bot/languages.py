@@ -27,9 +27,6 @@ class Language:
     # Telegram ``language_code`` values (lower case) whose users get it; a bare code also
     # covers its regional variants ("en" covers "en-gb").
     telegram: tuple[str, ...]
-    # The glossary concepts of the countries whose language it is: an article in Georgian is
-    # about Georgia without saying so, as a question in another language may ask.
-    countries: tuple[str, ...] = ()
 
     @property
     def script(self) -> Script:
@@ -38,24 +35,14 @@ class Language:
 
 LANGUAGES = (
     Language("en", "English", (Script.LATIN,), en, "en", ("en",)),
-    Language("ka", "ქართული", (Script.GEORGIAN,), ka, "ka", ("ka",), ("georgia",)),
+    Language("ka", "ქართული", (Script.GEORGIAN,), ka, "ka", ("ka",)),
     # Uzbek apps do not say which script; Latin is the official one, so "uz" is Latin.
-    Language(
-        "uz-Cyrl",
-        "Ўзбекча",
-        (Script.CYRILLIC, Script.LATIN),
-        uz,
-        None,
-        ("uz-cyrl",),
-        ("uzbekistan",),
-    ),
-    Language(
-        "uz-Latn", "Oʻzbekcha", (Script.LATIN, Script.CYRILLIC), uz, "uz", ("uz",), ("uzbekistan",)
-    ),
-    Language("el", "Ελληνικά", (Script.GREEK,), el, "el", ("el",), ("greece",)),
+    Language("uz-Cyrl", "Ўзбекча", (Script.CYRILLIC, Script.LATIN), uz, None, ("uz-cyrl",)),
+    Language("uz-Latn", "Oʻzbekcha", (Script.LATIN, Script.CYRILLIC), uz, "uz", ("uz",)),
+    Language("el", "Ελληνικά", (Script.GREEK,), el, "el", ("el",)),
     Language("ru", "Русский", (Script.CYRILLIC,), ru, "ru", ("ru",)),
-    Language("az", "Azərbaycanca", (Script.LATIN,), az, "az", ("az",), ("azerbaijan",)),
-    Language("hy", "Հայերեն", (Script.ARMENIAN,), hy, "hy", ("hy",), ("armenia",)),
+    Language("az", "Azərbaycanca", (Script.LATIN,), az, "az", ("az",)),
+    Language("hy", "Հայերեն", (Script.ARMENIAN,), hy, "hy", ("hy",)),
 )
 BY_TAG = {language.tag: language for language in LANGUAGES}
 SUPPORTED = tuple(BY_TAG)

@@ -609,23 +609,3 @@ def test_which_things_quotes_the_sentence_that_lists_them(with_article: WithArti
     assert answer.sources[0].id == "records-course"
     quote = next(s for s in answer.sections if s.kind == "quote").lines[0]
     assert quote.lstrip("“").startswith("The programme has three modules")
-
-
-def test_an_article_in_a_countrys_language_is_about_that_country(
-    with_article: WithArticle,
-) -> None:
-    """A Georgian article about home visits never writes "Georgia"; a Russian question asking
-    about them in Georgia is answered from it all the same."""
-    assistant = with_article(
-        "home-visits.md",
-        "---\ntitle: იუსტიციის სახლი ბინაზე მომსახურებას იწყებს\nlang: ka\n---\n"
-        "იუსტიციის სახლი ახალ სერვისს იწყებს: თანამშრომელი მოქალაქეს ბინაზე მიაკითხავს და "
-        "პირადობის მოწმობის განცხადებას ადგილზე მიიღებს. ბინაზე მომსახურება უფასოა "
-        "შეზღუდული შესაძლებლობის მქონე პირებისა და ხანდაზმული მოქალაქეებისთვის, "
-        "დანარჩენებისთვის კი ვიზიტი 30 ლარი ღირს.\n",
-    )
-    answer = assistant.ask(
-        "Сколько стоит выезд на дом для заявления на удостоверение личности в Грузии?"
-    )
-    assert answer.answered and answer.sources[0].id == "home-visits"
-    assert "30" in to_plain_text(answer)

@@ -26,7 +26,6 @@ from bot.answers.roles import fills_role
 from bot.catalog import LIST_OF, newest_first
 from bot.i18n import translations
 from bot.knowledge import ArticleInfo, KnowledgeBase
-from bot.languages import BY_TAG
 from bot.records import ProjectRecord
 from bot.text.analyzer import analyze, default_glossary
 from bot.text.detect import Detection, detect
@@ -428,7 +427,7 @@ def _near(
         (doc, score)
         for doc, score in hits
         if score >= RELATIVE_RELEVANCE * top
-        or (query.names and query.names_in(kb.index, doc, implied=_implied(kb, doc)))
+        or (query.names and query.names_in(kb.index, doc))
         or query.spells_an_unknown_word(kb.index, doc)
     ]
 
@@ -615,22 +614,8 @@ def _covers(kb: KnowledgeBase, query: Query, doc: int) -> bool:
         return query.covered_by(kb.index, doc, MIN_COVERAGE)
     article = kb.passages[doc].article
     return query.covered_by(
-        kb.index,
-        doc,
-        MIN_COVERAGE,
-        foreign=_foreign(query, doc, kb),
-        around=article.passages,
-        implied=_implied(kb, doc),
+        kb.index, doc, MIN_COVERAGE, foreign=_foreign(query, doc, kb), around=article.passages
     )
-
-
-def _implied(kb: KnowledgeBase, doc: int) -> frozenset[str]:
-    """The countries a passage's language is spoken in: a Georgian article is about Georgia
-    without saying so. None for a record, which says its country where it has one."""
-    if kb.record_at(doc) is not None:
-        return frozenset()
-    language = BY_TAG.get(kb.passages[doc].article.lang)
-    return frozenset(CONCEPT_PREFIX + c for c in language.countries) if language else frozenset()
 
 
 def _share(kb: KnowledgeBase, query: Query, doc: int) -> float:
@@ -658,9 +643,7 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
         judged = (
             f", judged {_share(kb, query, doc):.2f} as foreign" if _foreign(query, doc, kb) else ""
         )
-        names = (
-            "" if query.names_in(kb.index, doc, implied=_implied(kb, doc)) else ", lacks a name"
-        )
+        names = "" if query.names_in(kb.index, doc) else ", lacks a name"
         trace.append(
             f"candidate: {name} score {score:.2f} covers {share:.2f} ({count} words)"
             f"{judged}{names}"

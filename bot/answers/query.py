@@ -122,7 +122,6 @@ class Query:
         *,
         foreign: bool = False,
         around: Sequence[int] = (),
-        implied: frozenset[str] = frozenset(),
     ) -> bool:
         """Whether ``doc`` contains enough of the question to answer it.
 
@@ -139,7 +138,7 @@ class Query:
         # Two words at least, even when only one of them could cross languages: "the weather
         # in Paris" shares just "Paris" with an article that mentions Paris.
         enough = share >= min_share and count >= min(2, len(everything - self.role_words))
-        return enough and self.names_in(index, doc, around, implied)
+        return enough and self.names_in(index, doc, around)
 
     def judged_share(self, index: SearchIndex, doc: int, *, foreign: bool = False) -> float:
         """The share of the question ``doc`` covers, counted as ``covered_by`` counts it."""
@@ -186,22 +185,15 @@ class Query:
             )
         return self._seen[key]
 
-    def names_in(
-        self,
-        index: SearchIndex,
-        doc: int,
-        around: Sequence[int] = (),
-        implied: frozenset[str] = frozenset(),
-    ) -> bool:
+    def names_in(self, index: SearchIndex, doc: int, around: Sequence[int] = ()) -> bool:
         """Whether ``doc`` has the names of the question (see ``names``), or the documents
         ``around`` it have them (the other passages of its article: an article names the
         centre once, then says "the centre" where it gives its hours). A name of several
         capitalised words ("State Services Development Agency") counts as found when most of
         its words are: another language names the same body with other words for some. A
-        country may be missing when the question names something else too, or the document
-        is in the country's language (``implied``): an article need not write the country it
-        is about ("the Gov 5.0 hackathon in Greece" is in a Greek article that never says
-        Greece)."""
+        country may be missing when the question names something else too: an article need
+        not write the country it is about ("the Gov 5.0 hackathon in Greece" is in a Greek
+        article that never says Greece)."""
         runs = _runs(self.names, lambda _i: True)
         countries = default_glossary().countries
 
@@ -215,10 +207,8 @@ class Query:
         ]
         if not missing:
             return True
-        if len(missing) != 1 or len(missing[0]) != 1:
-            return False
-        country = self.word_tokens[missing[0][0]] & countries
-        return bool(country) and (len(runs) > 1 or bool(country & implied))
+        only_country = len(missing) == 1 and len(missing[0]) == 1
+        return only_country and len(runs) > 1 and bool(self.word_tokens[missing[0][0]] & countries)
 
     @property
     def names(self) -> list[int]:
