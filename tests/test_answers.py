@@ -203,6 +203,10 @@ def test_a_person_is_found_by_the_surname_whatever_the_first_name_spelling(
         ("спасибо большое", "ru", "Пожалуйста!"),
         ("gamarjoba", "ka", "გამარჯობა!"),
         ("Salom! Qalaysiz?", "uz-Latn", "Salom!"),
+        ("Ассалому алайкум, яхшимисиз?", "uz-Cyrl", "Салом!"),  # no ў қ ғ ҳ: still Uzbek
+        # With other words, none of the domain: still no question for the knowledge.
+        ("Thanks, that is all I wanted to know", "en", "You're welcome!"),
+        ("გამარჯობა, წინასწარ მადლობა", "ka", "გამარჯობა!"),
     ],
 )
 def test_greetings_and_thanks_get_a_short_reply_and_a_hint(

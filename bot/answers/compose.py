@@ -30,6 +30,7 @@ from bot.records import ProjectRecord
 from bot.text.analyzer import analyze, default_glossary
 from bot.text.detect import Detection, detect
 from bot.text.glossary import CONCEPT_PREFIX
+from bot.text.smalltalk import greeting_in
 
 # Share of the question's (idf-weighted) words the best document must contain to be an answer.
 # Calibrated on the dev questions and the off-topic questions of tests/test_answers.py: every
@@ -158,6 +159,10 @@ def _answer(kb: KnowledgeBase, query: Query, lang: str, now: datetime, trace: li
         trace.append(f"decision: refused, no document names {', '.join(unknown)}")
         return nothing_about(kb, query, lang, unknown)
     if not query.words or not _about_the_domain(kb, query):
+        polite = greeting_in(query.text, query.lang, romanized=query.romanized)
+        if polite:
+            trace.append(f"decision: {polite} with no word of the domain, not a question")
+            return smalltalk(lang, polite)
         trace.append("decision: refused, no word of the domain (glossary or records)")
         return dont_know(lang)
     if query.intent.name != "search":

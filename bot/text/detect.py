@@ -79,7 +79,7 @@ def _cyrillic(text: str, folded: list[str], known: Known | None) -> Detection:
         return Detection("uz-Cyrl", 1.0)
     uzbek = sum(
         uz.fold(w) in uz.STOP_WORDS
-        or w in smalltalk_words("uz-Cyrl")
+        or uz.fold(w) in smalltalk_words("uz-Cyrl")
         or (
             len(w) >= 5
             and w not in ru.STOP_WORDS

@@ -2,7 +2,8 @@
 
 A message made only of such words, stop words and punctuation ("hi!", "спасибо большое",
 "gamarjoba") is answered with a greeting and a hint, not searched for: a search would either
-find nothing and apologise, or match a stray word of some article.
+find nothing and apologise, or match a stray word of some article. One with other words too
+is searched, and greeted back only when none of them is of the domain.
 """
 
 from __future__ import annotations
@@ -71,3 +72,12 @@ def smalltalk_kind(text: str, lang: str, *, romanized: bool = False) -> str | No
     if not kinds:
         return None
     return "greeting" if "greeting" in kinds else "thanks"
+
+
+def greeting_in(text: str, lang: str, *, romanized: bool = False) -> str | None:
+    """``"greeting"`` or ``"thanks"`` when the message has one among other words ("thanks a
+    lot, that's all I needed", "გამარჯობა, წინასწარ მადლობა"); for a message with nothing
+    of the domain, which is no question the knowledge could answer, but is still polite."""
+    typed = LATIN_WORD.findall(text) if romanized else list(words(text))
+    kinds = {_kind_of(word, lang, romanized and lang in ROMANIZED_LANGS) for word in typed}
+    return "greeting" if "greeting" in kinds else "thanks" if "thanks" in kinds else None
