@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.i18n import N_
 from bot.languages import SUPPORTED
 
 
@@ -99,13 +100,14 @@ TEXT_LIMITS = {"name": 200, "summary": 1000, "place": 300, "organiser": 300, "au
 
 def unstorable(text: str) -> str | None:
     """Why a text cannot be stored and shown (a NUL character, which PostgreSQL refuses; a
-    lone surrogate, which is no UTF-8), or None when it can."""
+    lone surrogate, which is no UTF-8), as a message id with ``{field}``, or None when it
+    can."""
     if "\0" in text:
-        return "contains a NUL character"
+        return N_("{field} contains a NUL character")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return "is not valid Unicode text"
+        return N_("{field} is not valid Unicode text")
     return None
 
 
@@ -132,7 +134,7 @@ def _localized(value: Any, limit: int) -> dict[str, str]:
         raise ValueError(f"longer than {limit} characters in {', '.join(long)}")
     for lang in SUPPORTED:
         if why := unstorable(value[lang]):
-            raise ValueError(f"the {lang} text {why}")
+            raise ValueError(why.format(field=f"the {lang} text"))
     return {lang: value[lang].strip() for lang in SUPPORTED}
 
 

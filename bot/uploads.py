@@ -27,7 +27,7 @@ from bot import content
 from bot.answers.asks import month_stems
 from bot.clock import utc
 from bot.gaps import ANSWERS
-from bot.i18n import N_
+from bot.i18n import N_, Explained
 from bot.ingest.articles import (
     ArticleData,
     ArticleProblem,
@@ -53,14 +53,9 @@ _WORD_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 
 
-class Refused(Exception):
-    """Why a file or text cannot become an article, as a message marked for translation and
-    its parameters; the reader's language is the handler's business."""
-
-    def __init__(self, message: str, **params: object) -> None:
-        super().__init__(message)
-        self.message = message
-        self.params = params
+class Refused(Explained):
+    """Why a file or text cannot become an article; the reader's language is the handler's
+    business."""
 
 
 @dataclass
@@ -118,10 +113,13 @@ def _draft(text: str, today: date, *, title: str | None = None, markdown: bool =
     try:
         article = read_markdown(StoredText(path, body), path)
     except ArticleProblem as exc:
-        where = f"{exc.line}: " if exc.line else ""
-        raise Refused(
-            N_("The article cannot be read: {problem}"), problem=f"{where}{exc}"
-        ) from None
+        if exc.line:
+            raise Refused(
+                N_("The article cannot be read, line {line}: {problem}"),
+                line=exc.line,
+                problem=exc,
+            ) from None
+        raise Refused(N_("The article cannot be read: {problem}"), problem=exc) from None
     passages = split_passages(article.text)
     names = _names(article.text, article.lang)
     return Draft(path, body, article, passages, _dates(article.text), names)

@@ -209,7 +209,7 @@ async def _preview(
         draft = await asyncio.to_thread(read, svc.clock().date())
     except uploads.Refused as refused:
         context.user_data.pop(DRAFT, None)
-        reason = _(refused.message).format(**refused.params)
+        reason = refused.in_language(_)
         await send_html(
             context, chat_id, escape(_("Not published: {reason}").format(reason=reason))
         )

@@ -7,6 +7,7 @@ used, so there is no build step and no compiled ``.mo`` file to keep in sync wit
 from __future__ import annotations
 
 import gettext
+from collections.abc import Callable
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -55,6 +56,24 @@ def N_(message: str) -> str:
     """Marks a message for extraction where it is defined; it is translated where it is shown,
     in the reader's language (labels, headings, errors explained later)."""
     return message
+
+
+class Explained(Exception):
+    """An error told in a message id marked with ``N_`` and its parameters: printed in
+    English (logs, ``reformbot ingest``), shown to a person in their language
+    (``in_language``), a parameter that is itself explained included."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message.format(**params))
+        self.message = message
+        self.params = params
+
+    def in_language(self, gettext: Callable[[str], str]) -> str:
+        params = {
+            key: value.in_language(gettext) if isinstance(value, Explained) else value
+            for key, value in self.params.items()
+        }
+        return gettext(self.message).format(**params)
 
 
 def from_language_code(code: str | None) -> str | None:

@@ -10,6 +10,7 @@ from datetime import date
 
 import yaml
 
+from bot.i18n import N_, Explained
 from bot.ingest.problems import Problem
 from bot.ingest.readable import Readable
 from bot.ingest.yamltext import TextDatesLoader
@@ -38,9 +39,12 @@ class ArticleData:
     confidence: float | None = None
 
 
-class ArticleProblem(Exception):
-    def __init__(self, line: int | None, message: str) -> None:
-        super().__init__(message)
+class ArticleProblem(Explained):
+    """What is wrong with an article file, at ``line`` when one can be named; staff who send
+    one through the bot read it in their language."""
+
+    def __init__(self, line: int | None, message: str, **params: object) -> None:
+        super().__init__(message, **params)
         self.line = line
 
 
@@ -95,12 +99,16 @@ def _text(value: object, name: str, line: int | None, *, numbers: bool = False) 
     if numbers and isinstance(value, int | float) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise ArticleProblem(line, f"{name} must be text, not {type(value).__name__}")
+        raise ArticleProblem(
+            line, N_("{field} must be text, not {kind}"), field=name, kind=type(value).__name__
+        )
     if why := unstorable(value):
-        raise ArticleProblem(line, f"{name} {why}")
+        raise ArticleProblem(line, why, field=name)
     limit = LIMITS.get(name)
     if limit is not None and len(value) > limit:
-        raise ArticleProblem(line, f"{name} is longer than {limit} characters")
+        raise ArticleProblem(
+            line, N_("{field} is longer than {limit} characters"), field=name, limit=limit
+        )
     return value.strip() or None
 
 
@@ -110,7 +118,12 @@ def _language(declared: object, text: str, line: int | None) -> tuple[str, float
         found = detect(text)
         return found.lang, found.confidence
     if declared not in SUPPORTED:
-        raise ArticleProblem(line, f"lang {declared!r} is not one of {', '.join(SUPPORTED)}")
+        raise ArticleProblem(
+            line,
+            N_("lang {lang} is not one of {languages}"),
+            lang=repr(declared),
+            languages=", ".join(SUPPORTED),
+        )
     return str(declared), None
 
 
@@ -120,7 +133,7 @@ def _date(value: object, line: int | None) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ArticleProblem(line, f"date {value!r} is not YYYY-MM-DD") from None
+        raise ArticleProblem(line, N_("date {date} is not YYYY-MM-DD"), date=repr(value)) from None
 
 
 def read_txt(path: Readable, rel: str) -> ArticleData:
@@ -132,7 +145,7 @@ def read_txt(path: Readable, rel: str) -> ArticleData:
         return read_markdown(path, rel)
     text = _text(raw, "text", None) or ""
     if not text:
-        raise ArticleProblem(1, "the file is empty")
+        raise ArticleProblem(1, N_("the file is empty"))
     first, _, rest = text.partition("\n")
     if looks_like_title(first.strip()) and rest.strip():
         title, body = first.strip(), rest.strip()
@@ -158,22 +171,26 @@ def read_markdown(path: Readable, rel: str) -> ArticleData:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark else 1
             problem = getattr(exc, "problem", None) or exc
-            raise ArticleProblem(line, f"front matter is not valid YAML: {problem}") from None
+            raise ArticleProblem(
+                line, N_("front matter is not valid YAML: {problem}"), problem=problem
+            ) from None
         if not isinstance(meta, dict):
-            raise ArticleProblem(2, "front matter must be a mapping of fields")
+            raise ArticleProblem(2, N_("front matter must be a mapping of fields"))
         unknown = set(meta) - {"title", "date", "lang", "source", "tags"}
         if unknown:
-            raise ArticleProblem(2, f"unknown front matter field(s): {', '.join(sorted(unknown))}")
+            raise ArticleProblem(
+                2, N_("unknown front matter field(s): {fields}"), fields=", ".join(sorted(unknown))
+            )
         body = raw[m.end() :]
     body = _text(body, "text", None) or ""
     if not body:
-        raise ArticleProblem(None, "the article has no text")
+        raise ArticleProblem(None, N_("the article has no text"))
     title = _text(meta.get("title"), "title", 2, numbers=True)
     if not title and (h := _HEADING.search(body)):
         title = h[1].strip()
     tags = meta.get("tags") or []
     if not isinstance(tags, list):
-        raise ArticleProblem(2, "tags must be a list")
+        raise ArticleProblem(2, N_("tags must be a list"))
     lang, confidence = _language(meta.get("lang"), body, 2)
     return ArticleData(
         key=path.stem,
@@ -198,14 +215,18 @@ def read_jsonl(path: Readable, rel: str) -> Iterator[ArticleData]:
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ArticleProblem(number, f"not valid JSON: {exc.msg}") from None
+                raise ArticleProblem(
+                    number, N_("not valid JSON: {problem}"), problem=exc.msg
+                ) from None
             if not isinstance(row, dict):
-                raise ArticleProblem(number, "each line must be a JSON object")
+                raise ArticleProblem(number, N_("each line must be a JSON object"))
             key = _text(row.get("id"), "id", number, numbers=True)
             text = _text(row.get("text"), "text", number)
             missing = [name for name, value in (("id", key), ("text", text)) if not value]
             if missing or key is None or text is None:
-                raise ArticleProblem(number, f"missing field(s): {', '.join(missing)}")
+                raise ArticleProblem(
+                    number, N_("missing field(s): {fields}"), fields=", ".join(missing)
+                )
             lang, confidence = _language(row.get("lang"), text, number)
             yield ArticleData(
                 key=key,

@@ -111,6 +111,26 @@ async def test_a_file_that_cannot_be_read_is_refused_with_the_reason(
     assert (await staff.reply()).text == "No articles were added from Telegram yet."
 
 
+@pytest.mark.parametrize(
+    ("lang", "reason"),
+    [
+        (
+            "ru",
+            "Статью не удаётся прочитать, строка 2: заголовок (front matter) — не корректный YAML",
+        ),
+        ("ka", "სტატიის წაკითხვა ვერ ხერხდება, სტრიქონი 2: სათაურის ბლოკი (front matter) არ არის"),
+    ],
+)
+async def test_a_malformed_article_file_is_refused_in_the_senders_language(
+    desk: Bot, lang: str, reason: str
+) -> None:
+    """The reason comes from ingestion's own check, told in the staff member's language."""
+    staff = TelegramUser(desk.server, STAFF_ID, "Tamar", lang)
+    await staff.send_document("broken.md", b"---\ntitle: [unclosed\n---\nText.\n")
+    said = (await staff.reply()).text
+    assert reason in said and "not valid" not in said
+
+
 async def test_pasted_text_can_be_cancelled_and_a_forwarded_post_published(desk: Bot) -> None:
     staff = TelegramUser(desk.server, STAFF_ID, "Tamar", "en")
     await staff.send("/addarticle")
