@@ -35,13 +35,6 @@ from bot.users import reply_lang
 
 PERIODS = (7, 30)
 TOP_TOPICS = 8
-# Core concepts that say how or when, not what about ("held", "start"), or that nearly every
-# question has ("organisation"): as topics they would crowd out the ones that tell staff
-# something.
-_NOT_TOPICS = frozenset(
-    "held start end founded support experience member leader online registration region "
-    "employee organisation project pilot".split()
-)
 
 
 @dataclass
@@ -83,7 +76,7 @@ def compute(
     since = utc(datetime.combine(first, datetime.min.time(), tz))
     stats = Stats(days, first, last)
     stats.asked = {first + timedelta(days=n): Counter() for n in range(days)}
-    core = default_glossary().core
+    topics = default_glossary().topics
     with sessions() as session:
         rows = session.execute(
             select(
@@ -102,7 +95,7 @@ def compute(
             stats.answered += bool(answered)
             stats.likes += vote == 1
             stats.dislikes += vote == -1
-            stats.topics.update(_topics(question, lang, core))
+            stats.topics.update(_topics(question, lang, topics))
         counted = session.execute(
             select(QuestionDay).where(QuestionDay.day >= first, QuestionDay.day <= last)
         )
@@ -128,11 +121,10 @@ def compute(
     return stats
 
 
-def _topics(question: str, lang: str, core: frozenset[str]) -> set[str]:
+def _topics(question: str, lang: str, topics: frozenset[str]) -> set[str]:
     found = content_words(question, lang)
     spans = concept_spans([w.stem for w in found])
-    found_core = {c.removeprefix(CONCEPT_PREFIX) for _s, _e, c in spans if c in core}
-    return found_core - _NOT_TOPICS
+    return {c.removeprefix(CONCEPT_PREFIX) for _s, _e, c in spans if c in topics}
 
 
 def as_csv(stats: Stats) -> str:

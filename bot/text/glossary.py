@@ -7,7 +7,8 @@ tokens wherever a term occurs, so BM25 sees the shared concept like a shared wor
 
 Two concepts may share a term once stemmed (Georgian თანამშრომელი "employee" and თანამშრომლობა
 "cooperation" truncate alike; English "e-governance" loses its "e"): such a term carries both.
-Concepts marked ``name: true`` are places (``name: country`` countries, ``name: organisation``
+Concepts marked ``topic: false`` are no subject of a question (``Glossary.topics``). Concepts
+marked ``name: true`` are places (``name: country`` countries, ``name: organisation``
 organisations such as the World Bank): a question naming one is about that place or body, in
 any script, the way a capitalised name is (bot.answers.query).
 """
@@ -37,6 +38,7 @@ class Glossary:
         countries: frozenset[str] = frozenset(),
         organisations: frozenset[str] = frozenset(),
         labels: dict[str, dict[str, str]] | None = None,
+        untopical: frozenset[str] = frozenset(),
     ) -> None:
         self.names = names  # concept tokens that name places and organisations
         self.countries = countries  # those of them that name countries
@@ -45,6 +47,10 @@ class Glossary:
         # (passports, budgets, laws) matches across languages but does not make a question one
         # the bot is for.
         self.core = core
+        # Those of them a question can be said to be about, for staff's statistics: not the
+        # ones saying how or when ("held", "start") or that nearly every question has
+        # ("organisation"), marked ``topic: false``.
+        self.topics = core - untopical
         # concept → lexicon language → its first term: how a concept is named to a reader.
         self.labels = labels or {}
         self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -81,11 +87,13 @@ def load_glossary(
             core = {CONCEPT_PREFIX + concept for concept in entries}
         data.update(entries)
     terms: dict[tuple[str, ...], set[str]] = {}
-    names, countries, organisations = set(), set(), set()
+    names, countries, organisations, untopical = set(), set(), set(), set()
     labels: dict[str, dict[str, str]] = {}
     for concept, entry in data.items():
         entry = dict(entry)
         is_name = entry.pop("name", False)
+        if not entry.pop("topic", True):
+            untopical.add(CONCEPT_PREFIX + concept)
         if is_name:
             names.add(CONCEPT_PREFIX + concept)
         if is_name == "country":
@@ -109,4 +117,5 @@ def load_glossary(
         frozenset(countries),
         frozenset(organisations),
         labels,
+        frozenset(untopical),
     )
