@@ -49,7 +49,7 @@ from bench.bot_load import TOKEN, TimedTelegram, ask, bot_in_process
 from bench.broadcast import shared_database
 from bot.assistant import Assistant
 from bot.clock import wall
-from tests.broadcast.test_resume import (
+from tests.broadcast.support import (
     RecordingTelegram,
     add_people,
     announce,
