@@ -613,3 +613,15 @@ def test_which_things_quotes_the_sentence_that_lists_them(with_article: WithArti
     assert answer.sources[0].id == "records-course"
     quote = next(s for s in answer.sections if s.kind == "quote").lines[0]
     assert quote.lstrip("“").startswith("The programme has three modules")
+
+
+def test_management_is_no_manager(with_article: WithArticle) -> None:
+    """ "Records management" named no head to look for beside the trainer's name."""
+    assistant = with_article(
+        "zestaponi.md",
+        "---\ntitle: Records management course in Zestaponi\nlang: en\n---\n"
+        "The Civil Service Bureau held a records management course in Zestaponi for 35 "
+        "municipal clerks. The trainer was Eka Tsertsvadze from the National Archives.\n",
+    )
+    answer = assistant.ask("Who taught the records management course in Zestaponi?")
+    assert answer.answered and "Tsertsvadze" in to_plain_text(answer)

@@ -287,6 +287,49 @@ async def test_a_newevent_dialogue_begun_on_one_replica_goes_on_on_another(
         assert "Sida" in (await say(reader, "Who funded the study visit to France?")).text
 
 
+async def test_an_article_sent_to_one_replica_is_answered_by_the_others(
+    tmp_path: Path, settings: Settings, server: FakeTelegram
+) -> None:
+    """An article staff send as a file is previewed on one replica and published from the
+    other (the draft is in the database, not in a process); every replica answers from it,
+    and so does one started later with an empty knowledge directory."""
+    copies = [tmp_path / f"knowledge-{n}" for n in range(2)]
+    for copy in copies:
+        shutil.copytree(KNOWLEDGE, copy)
+    Assistant(settings.model_copy(update={"knowledge_dir": copies[0]})).knowledge()
+    article = (
+        "---\ntitle: Records management course in Zestaponi\nlang: en\n---\n"
+        "The Civil Service Bureau held a records management course in Zestaponi for 35 "
+        "municipal clerks. The trainer was Eka Tsertsvadze from the National Archives.\n"
+    )
+    question = "Who was the trainer of the records management course in Zestaponi?"
+    async with replicas(tmp_path, settings, server, 2, knowledge=copies) as (balancer, _):
+        staff = TelegramUser(server, STAFF_ID, "Tamar", "en")
+        await staff.send_document("zestaponi.md", article.encode())
+        preview = await staff.reply(timeout=60)
+        assert preview.text.startswith("This is what I read:"), preview.text
+        published = await tap(staff, preview, "✅ Publish")
+        assert published.text.startswith("Published:"), published.text
+        assert balancer.routed == [0, 1]  # previewed on one replica, published on the other
+        reader = TelegramUser(server, 4_300_004, "Levan", "en")
+        answered: set[int] = set()
+        for _attempt in range(20):
+            if "Tsertsvadze" in (await say(reader, question)).text:
+                answered.add(balancer.routed[-1])
+            if answered == {0, 1}:
+                break
+            await asyncio.sleep(0.5)
+        assert answered == {0, 1}
+
+    empty, later = tmp_path / "knowledge-empty", tmp_path / "later"
+    empty.mkdir()
+    later.mkdir()
+    server.webhook = None
+    async with replicas(later, settings, server, 1, knowledge=[empty]):
+        reader = TelegramUser(server, 4_300_005, "Nino", "en")
+        assert "Tsertsvadze" in (await say(reader, question)).text
+
+
 async def say(user: TelegramUser, text: str) -> SentMessage:
     await user.send(text)
     return await user.reply(timeout=60)
