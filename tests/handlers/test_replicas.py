@@ -1,6 +1,7 @@
 """Several ``reformbot run --webhook`` replicas behind one webhook URL, sharing one database:
 a broadcast split between them with each copy sent once, a /newevent dialogue continued on
-another replica than the one it began on, and ``reformbot worker`` doing the delivery for
+another replica than the one it began on, an article sent to one and answered by all, a
+conversation with staff going on across them, and ``reformbot worker`` doing the delivery for
 replicas that do not. Each replica is a real process; a round-robin balancer spreads the
 updates the fake Bot API server posts. On PostgreSQL when TEST_DATABASE_URL is set, and on
 one SQLite file otherwise."""
@@ -328,6 +329,34 @@ async def test_an_article_sent_to_one_replica_is_answered_by_the_others(
     async with replicas(later, settings, server, 1, knowledge=[empty]):
         reader = TelegramUser(server, 4_300_005, "Nino", "en")
         assert "Tsertsvadze" in (await say(reader, question)).text
+
+
+async def test_a_conversation_with_staff_goes_on_whichever_replica_gets_each_message(
+    tmp_path: Path, settings: Settings, server: FakeTelegram
+) -> None:
+    """Ask a person across replicas: the question, the tap, the staff's answer and the
+    person's follow-up each reach another replica than the step before, and the hand-off
+    (kept in the database) holds them together in one forum topic."""
+    Assistant(settings).knowledge()  # the shared database, migrated and ingested once
+    forum = server.forum_chat(-100_888_001, "Programme team")
+    staff_chat = {"REFORMBOT_STAFF_CHAT": str(forum["id"])}
+    async with replicas(tmp_path, settings, server, 2, **staff_chat) as (balancer, _):
+        person = TelegramUser(server, 4_300_006, "Nino", "ka")
+        unknown = await say(person, "რა ღირს ვერტმფრენის ქირაობა ქუთაისში?")
+        [button] = [b for b in unknown.buttons if b["callback_data"].startswith("person:")]
+        await person.press_data(unknown, button["callback_data"])
+        assert (await person.reply(timeout=60)).text.startswith("✅")
+        [topic] = server.topics[forum["id"]]
+        staff = TelegramUser(server, STAFF_ID, "Tamar", "en")
+        await staff.send_in_group(forum, "ქუთაისში ვერტმფრენს არ ვაქირავებთ.", topic=topic)
+        assert "ვერტმფრენს არ ვაქირავებთ" in (await person.reply(timeout=60)).text
+        assert (await say(person, "და თბილისში?")).text.startswith("✉️")
+        await eventually(
+            lambda: any("და თბილისში?" in m.text for m in server.messages_to(forum["id"]))
+        )
+        [follow_up] = [m for m in server.messages_to(forum["id"]) if "და თბილისში?" in m.text]
+        assert follow_up.thread == topic
+        assert balancer.routed == [0, 1, 0, 1]  # every step on the other replica
 
 
 async def say(user: TelegramUser, text: str) -> SentMessage:
