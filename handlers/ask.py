@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot.answers import Answer
 from bot.db import reason
+from bot.handoffs import Handoff
 from bot.i18n import translations
 from bot.reading import full_passage
 from bot.text.scripts import well_formed
@@ -37,15 +38,19 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a question in the user's chosen language, else the question's own, else the
     language of their Telegram app."""
     chat_id = update.effective_chat.id
-    if await handoff.relayed(update, context):  # talking with staff: not a question for us
-        return
     question = well_formed(update.effective_message.text[:MAX_QUESTION])
     # One trip to a worker thread for the whole answer: each trip costs the event loop a
     # switch, and the answer needs them in turn anyway.
-    work = asyncio.ensure_future(asyncio.to_thread(_answer, update, context, question))
+    work = asyncio.ensure_future(
+        asyncio.to_thread(_answer_unless_talking, update, context, question)
+    )
     if not (await asyncio.wait({work}, timeout=TYPING_AFTER_SECONDS))[0]:
         await patiently(lambda: context.bot.send_chat_action(chat_id, ChatAction.TYPING))
-    answer, exchange_id = await work
+    answered = await work
+    if isinstance(answered, Handoff):  # talking with staff: not a question for us
+        await handoff.relay(update, context, answered)
+        return
+    answer, exchange_id = answered
     readable = answer.answered and bool(answer.sources)
     events = answer.events[:EVENT_BUTTONS]
     person = not answer.answered and services(context).settings.staff_chat is not None
@@ -88,6 +93,13 @@ async def in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         None, answer.lang, readable=False, events=answer.events[:EVENT_BUTTONS]
     )
     await send_chunks(context, message.chat_id, answer_html(answer), markup, reply_to=message)
+
+
+def _answer_unless_talking(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
+) -> tuple[Answer, int | None] | Handoff:
+    """The answer, or the person's open conversation with staff, which the message is for."""
+    return handoff.open_handoff(update, context) or _answer(update, context, question)
 
 
 def _answer(

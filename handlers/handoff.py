@@ -68,16 +68,20 @@ async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _open(update, context, lang, "", "")
 
 
-async def relayed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """A private message while the person has an open hand-off goes to staff instead of the
-    search (True); else False, and the bot answers it."""
+def open_handoff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Handoff | None:
+    """The person's open conversation with staff, if any (on the caller's worker thread: the
+    answer's, so a private message costs the event loop no extra hop)."""
     svc = services(context)
     if svc.settings.staff_chat is None:
-        return False
-    user, text = update.effective_user, update.effective_message.text or ""
-    handoff = await asyncio.to_thread(svc.handoffs.current, user.id, svc.clock())
-    if handoff is None:
-        return False
+        return None
+    return svc.handoffs.current(update.effective_user.id, svc.clock())
+
+
+async def relay(update: Update, context: ContextTypes.DEFAULT_TYPE, handoff: Handoff) -> None:
+    """A private message while the person has an open hand-off goes to staff instead of the
+    search."""
+    svc = services(context)
+    text = update.effective_message.text or ""
     lang = await user_lang(update, context)
     _ = translations(lang).gettext
     if not handoff.question:  # after /contact: this is the question
@@ -95,7 +99,6 @@ async def relayed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     else:
         await _keep(svc, handoff, text, posted)
     await send_html(context, update.effective_chat.id, escape(said))
-    return True
 
 
 async def from_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
