@@ -625,3 +625,17 @@ def test_management_is_no_manager(with_article: WithArticle) -> None:
     )
     answer = assistant.ask("Who taught the records management course in Zestaponi?")
     assert answer.answered and "Tsertsvadze" in to_plain_text(answer)
+
+
+def test_opening_hours_are_not_answered_by_a_date(with_article: WithArticle) -> None:
+    """The article says when the unit was set up, never when it is open: "I don't know"."""
+    assistant = with_article(
+        "gori-unit.md",
+        "---\ntitle: Gori sets up a digital services unit\nlang: en\n---\n"
+        "Gori City Hall set up a digital services unit on 3 March 2027. The unit will help "
+        "municipal departments move paper procedures online and train 60 staff this year.\n",
+    )
+    assert not assistant.ask(
+        "What are the opening hours of the Gori digital services unit?"
+    ).answered
+    assert assistant.ask("When was the Gori digital services unit set up?").answered

@@ -716,6 +716,10 @@ def _search(kb: KnowledgeBase, query: Query, lang: str, trace: list[str]) -> Ans
         if not answers_asked(top_article, [*texts, lead_text], query):
             trace.append(f"decision: refused, {top_article.path} holds no {'/'.join(query.asks)}")
             return dont_know(lang)
+        if "time" in query.asks and not tells_the_time([*texts, lead_text]):
+            # "What are the opening hours?" is not answered by the day the unit was set up.
+            trace.append(f"decision: refused, {top_article.path} gives no time of day")
+            return dont_know(lang)
         answer.sections.append(quote_section(top_article, texts, query, kb.index, lang))
     answer.sections.append(source_section(top_article, lang))
     return answer
