@@ -28,7 +28,7 @@ from bot.text.translit import name_key
 # Bump when a change to analysis or to passage cutting changes what is stored for unchanged
 # files: every file is then re-read on the next ingest. The glossary's hash is part of it.
 _LEXICON_HASH = hashlib.sha256(b"".join(p.read_bytes() for p in LEXICON_FILES)).hexdigest()
-ANALYSIS_VERSION = "14+glossary:" + _LEXICON_HASH[:12]
+ANALYSIS_VERSION = "15+glossary:" + _LEXICON_HASH[:12]
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,5 +40,10 @@ def key_base(word: str) -> str:
     return word
 
 
+# Where Snowball merges words the glossary must keep apart: "management" (of records, of
+# people) is no "manager", who heads something.
+_OVERSTEMMED = {"management": "managem", "managements": "managem"}
+
+
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(_BRITISH_ISE.sub(r"iz\1", word))
+    return _OVERSTEMMED.get(word) or _STEMMER.stemWord(_BRITISH_ISE.sub(r"iz\1", word))
